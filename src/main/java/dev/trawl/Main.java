@@ -1,0 +1,27 @@
+package dev.trawl;
+
+import dev.trawl.cli.DemoCommand;
+import dev.trawl.cli.RunCommand;
+import dev.trawl.cli.TrawlApplication;
+
+import java.util.Arrays;
+
+/**
+ * Entry point of the fat jar: {@code run JOB.json} and {@code demo} are Trawl's own commands;
+ * anything else goes to the Vert.x launcher ({@code -conf}, {@code -cluster}, ...).
+ */
+public final class Main {
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    String command = args.length > 0 ? args[0] : "";
+    String[] rest = args.length > 0 ? Arrays.copyOfRange(args, 1, args.length) : args;
+    switch (command) {
+      case "run" -> System.exit(RunCommand.main(rest));
+      case "demo" -> System.exit(DemoCommand.main(rest));
+      default -> TrawlApplication.launch(args);
+    }
+  }
+}

@@ -1,0 +1,231 @@
+package dev.trawl.api;
+
+import dev.trawl.Addresses;
+import dev.trawl.config.TrawlConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.micrometer.backends.BackendRegistries;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * The HTTP API (SPEC "HTTP API"), a thin edge over the event-bus API: every call becomes a
+ * request to the coordinator, and its failure codes become HTTP statuses.
+ */
+public class ApiVerticle extends VerticleBase {
+
+  private TrawlConfig cfg;
+  private EventBus bus;
+  private HttpServer server;
+
+  @Override
+  public Future<?> start() {
+    cfg = TrawlConfig.from(config());
+    bus = vertx.eventBus();
+    server = vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true));
+    return server.requestHandler(router()).listen(cfg.httpPort(), cfg.httpHost());
+  }
+
+  /** The port actually bound (useful with {@code http.port: 0}). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    router.get("/health").handler(this::health);
+    if (!cfg.httpToken().isEmpty()) {
+      router.route().handler(this::authenticate);
+    }
+    router.get("/metrics").handler(this::metrics);
+    router.post("/jobs").handler(BodyHandler.create(false).setBodyLimit(cfg.httpMaxBodyBytes()));
+    router.post("/jobs").handler(this::submit);
+    router.get("/jobs").handler(this::list);
+    router.get("/jobs/:id").handler(this::get);
+    router.get("/jobs/:id/results").handler(this::results);
+    router.delete("/jobs/:id").handler(this::cancel);
+    router.route().failureHandler(this::failure);
+    return router;
+  }
+
+  private void health(RoutingContext ctx) {
+    bus.request(Addresses.JOBS_LIST, new JsonObject())
+      .onSuccess(reply -> json(ctx, 200, new JsonObject().put("status", "UP")
+        .put("jobs", ((JsonObject) reply.body()).getJsonArray("jobs").size())))
+      .onFailure(error -> json(ctx, 503, new JsonObject().put("status", "DOWN").put("reason", error.getMessage())));
+  }
+
+  private void authenticate(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    String expected = "Bearer " + cfg.httpToken();
+    boolean ok = header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
+      expected.getBytes(StandardCharsets.UTF_8));
+    if (ok) {
+      ctx.next();
+    } else {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      json(ctx, 401, new JsonObject().put("error", "missing or wrong bearer token"));
+    }
+  }
+
+  private void metrics(RoutingContext ctx) {
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    if (registry == null) {
+      json(ctx, 503, new JsonObject().put("error", "metrics are not enabled on this node"));
+    } else {
+      PrometheusScrapingHandler.create().handle(ctx);
+    }
+  }
+
+  private void submit(RoutingContext ctx) {
+    JsonObject job;
+    try {
+      job = ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      problems(ctx, "the body is not a JSON object", new JsonArray().add(firstLine(e.getMessage())));
+      return;
+    }
+    if (job == null) {
+      problems(ctx, "the body is not a JSON object", new JsonArray().add("empty body"));
+      return;
+    }
+    boolean wait = "true".equals(ctx.request().getParam("wait"));
+    bus.<JsonObject>request(Addresses.JOBS_SUBMIT, job)
+      .onSuccess(reply -> {
+        String id = reply.body().getString("id");
+        if (wait) {
+          waitForEnd(ctx, id);
+        } else {
+          json(ctx, 202, reply.body().put("links", links(id)));
+        }
+      })
+      .onFailure(error -> replyFailure(ctx, error));
+  }
+
+  /** {@code ?wait=true}: subscribe to the job's end, then check it has not ended already. */
+  private void waitForEnd(RoutingContext ctx, String id) {
+    MessageConsumer<JsonObject> done = bus.consumer(Addresses.done(id));
+    done.handler(message -> {
+      done.unregister();
+      json(ctx, 200, message.body());
+    });
+    ctx.request().connection().closeHandler(v -> done.unregister());
+    done.completion()
+      .compose(v -> bus.<JsonObject>request(Addresses.JOBS_GET, new JsonObject().put("id", id)))
+      .onSuccess(reply -> {
+        JsonObject summary = reply.body();
+        if (summary.getString("endedAt") != null && !ctx.response().ended()) {
+          done.unregister();
+          json(ctx, 200, summary);
+        }
+      })
+      .onFailure(error -> {
+        done.unregister();
+        replyFailure(ctx, error);
+      });
+  }
+
+  private void list(RoutingContext ctx) {
+    bus.<JsonObject>request(Addresses.JOBS_LIST, new JsonObject())
+      .onSuccess(reply -> json(ctx, 200, reply.body()))
+      .onFailure(error -> replyFailure(ctx, error));
+  }
+
+  private void get(RoutingContext ctx) {
+    bus.<JsonObject>request(Addresses.JOBS_GET, new JsonObject().put("id", ctx.pathParam("id")))
+      .onSuccess(reply -> json(ctx, 200, reply.body()))
+      .onFailure(error -> replyFailure(ctx, error));
+  }
+
+  private void cancel(RoutingContext ctx) {
+    bus.<JsonObject>request(Addresses.JOBS_CANCEL, new JsonObject().put("id", ctx.pathParam("id")))
+      .onSuccess(reply -> json(ctx, 200, reply.body()))
+      .onFailure(error -> replyFailure(ctx, error));
+  }
+
+  private void results(RoutingContext ctx) {
+    long from;
+    try {
+      String param = ctx.request().getParam("from");
+      from = param == null ? 0 : Long.parseLong(param);
+    } catch (NumberFormatException e) {
+      problems(ctx, "invalid query", new JsonArray().add("from must be a whole number (a seq)"));
+      return;
+    }
+    String id = ctx.pathParam("id");
+    bus.<JsonObject>request(Addresses.JOBS_GET, new JsonObject().put("id", id))
+      .onSuccess(reply -> new ResultsStream(vertx, ctx.response(), id, reply.body().getString("output"), from)
+        .start(reply.body().getString("endedAt") != null))
+      .onFailure(error -> replyFailure(ctx, error));
+  }
+
+  private void failure(RoutingContext ctx) {
+    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    String error = switch (status) {
+      case 413 -> "the request body is over http.maxBodyBytes=" + cfg.httpMaxBodyBytes();
+      case 404 -> "no such resource";
+      case 405 -> "method not allowed";
+      default -> "internal error";
+    };
+    if (!ctx.response().ended()) {
+      json(ctx, status, new JsonObject().put("error", error));
+    }
+  }
+
+  /** Maps an event-bus failure code to the HTTP status with the same meaning. */
+  private void replyFailure(RoutingContext ctx, Throwable error) {
+    if (!(error instanceof ReplyException reply) || reply.failureCode() <= 0) {
+      json(ctx, 503, new JsonObject().put("error", "the coordinator did not answer: " + error.getMessage()));
+      return;
+    }
+    switch (reply.failureCode()) {
+      case 400 -> {
+        JsonObject body = new JsonObject(reply.getMessage());
+        json(ctx, 400, body);
+      }
+      case 429 -> {
+        ctx.response().putHeader("Retry-After", "5");
+        json(ctx, 429, new JsonObject(reply.getMessage()));
+      }
+      case 404 -> json(ctx, 404, new JsonObject().put("error", reply.getMessage()));
+      default -> json(ctx, 500, new JsonObject().put("error", reply.getMessage()));
+    }
+  }
+
+  private static void problems(RoutingContext ctx, String error, JsonArray problems) {
+    json(ctx, 400, new JsonObject().put("error", error).put("problems", problems));
+  }
+
+  private static JsonObject links(String id) {
+    return new JsonObject().put("self", "/jobs/" + id).put("results", "/jobs/" + id + "/results");
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}

@@ -1,0 +1,173 @@
+package dev.trawl.api;
+
+import dev.trawl.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Serves {@code GET /jobs/{id}/results}: the job's JSONL file, tailed. The file is the single
+ * source of truth, so a slow client costs no memory: results published on the bus only wake the
+ * reader up, and the reader waits on the client's write queue before each chunk. Results with
+ * {@code seq < from} are skipped; the response ends after the job's summary is published and the
+ * file is read to its end.
+ */
+final class ResultsStream {
+
+  private static final int CHUNK = 64 * 1024;
+
+  private final Vertx vertx;
+  private final HttpServerResponse response;
+  private final String jobId;
+  private final String path;
+  private final long from;
+  private MessageConsumer<JsonObject> wakeUps;
+  private MessageConsumer<JsonObject> done;
+  private AsyncFile file;
+  private long position;
+  private Buffer partial = Buffer.buffer();
+  private boolean reading;
+  private boolean again;
+  private boolean jobEnded;
+  private boolean closed;
+
+  ResultsStream(Vertx vertx, HttpServerResponse response, String jobId, String path, long from) {
+    this.vertx = vertx;
+    this.response = response;
+    this.jobId = jobId;
+    this.path = path;
+    this.from = from;
+  }
+
+  /** Subscribes first, then reads what is already there, so no result falls in between. */
+  Future<Void> start(boolean alreadyEnded) {
+    jobEnded = alreadyEnded;
+    response.setChunked(true).putHeader("Content-Type", "application/x-ndjson");
+    response.closeHandler(v -> close());
+    wakeUps = vertx.eventBus().consumer(Addresses.results(jobId), message -> readMore());
+    done = vertx.eventBus().consumer(Addresses.done(jobId), message -> {
+      jobEnded = true;
+      readMore();
+    });
+    return Future.all(wakeUps.completion(), done.completion()).onSuccess(v -> readMore()).mapEmpty();
+  }
+
+  /** Reads to the current end of the file; a wake-up during a read makes it go round again. */
+  private void readMore() {
+    if (closed) {
+      return;
+    }
+    if (reading) {
+      again = true;
+      return;
+    }
+    reading = true;
+    again = false;
+    boolean endedBeforeRead = jobEnded;
+    vertx.eventBus().request(Addresses.SINK_FLUSH, new JsonObject().put("jobId", jobId))
+      .compose(v -> openFile())
+      .compose(opened -> opened ? readToEnd() : Future.succeededFuture())
+      .onComplete(result -> {
+        reading = false;
+        if (result.failed()) {
+          fail(result.cause());
+        } else if (endedBeforeRead) {
+          finish();
+        } else if (again || jobEnded) {
+          readMore();
+        }
+      });
+  }
+
+  private Future<Boolean> openFile() {
+    if (file != null) {
+      return Future.succeededFuture(true);
+    }
+    return vertx.fileSystem().exists(path).compose(exists -> !exists ? Future.succeededFuture(false)
+      : vertx.fileSystem().open(path, new OpenOptions().setRead(true).setWrite(false).setCreate(false))
+        .map(opened -> {
+          file = opened;
+          return true;
+        }));
+  }
+
+  private Future<Void> readToEnd() {
+    return writable().compose(v -> file.read(Buffer.buffer(CHUNK), 0, position, CHUNK)).compose(chunk -> {
+      position += chunk.length();
+      emitCompleteLines(chunk);
+      return chunk.length() == CHUNK && !closed ? readToEnd() : Future.succeededFuture();
+    });
+  }
+
+  private void emitCompleteLines(Buffer chunk) {
+    Buffer data = partial.length() == 0 ? chunk : partial.appendBuffer(chunk);
+    int start = 0;
+    Buffer out = Buffer.buffer();
+    for (int i = 0; i < data.length(); i++) {
+      if (data.getByte(i) == '\n') {
+        if (seqOf(data, start, i) >= from) {
+          out.appendBuffer(data, start, i + 1 - start);
+        }
+        start = i + 1;
+      }
+    }
+    partial = data.getBuffer(start, data.length());
+    if (out.length() > 0 && !closed) {
+      response.write(out);
+    }
+  }
+
+  /** The {@code seq} of a result line without decoding it: the coordinator writes it near the front. */
+  static long seqOf(Buffer data, int start, int end) {
+    String head = data.getString(start, Math.min(end, start + 256));
+    int at = head.indexOf("\"seq\":");
+    if (at < 0) {
+      return Long.MAX_VALUE;
+    }
+    long seq = 0;
+    for (int i = at + 6; i < head.length() && Character.isDigit(head.charAt(i)); i++) {
+      seq = seq * 10 + (head.charAt(i) - '0');
+    }
+    return seq;
+  }
+
+  private Future<Void> writable() {
+    if (!response.writeQueueFull() || closed) {
+      return Future.succeededFuture();
+    }
+    io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
+    response.drainHandler(v -> drained.tryComplete());
+    return drained.future();
+  }
+
+  private void finish() {
+    if (!closed) {
+      response.end();
+    }
+    close();
+  }
+
+  private void fail(Throwable error) {
+    if (!closed) {
+      response.reset();
+    }
+    close();
+  }
+
+  private void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    wakeUps.unregister();
+    done.unregister();
+    if (file != null) {
+      file.close();
+    }
+  }
+}

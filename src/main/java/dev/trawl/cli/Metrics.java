@@ -1,0 +1,23 @@
+package dev.trawl.cli;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+
+/** Vert.x metrics through Micrometer, scraped as Prometheus text at {@code /metrics}. */
+final class Metrics {
+
+  private Metrics() {
+  }
+
+  static VertxBuilder enable(VertxOptions options) {
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+      .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+      .setJvmMetricsEnabled(true)
+      .setEnabled(true);
+    return Vertx.builder().with(options.setMetricsOptions(metrics)).withMetrics(new MicrometerMetricsFactory());
+  }
+}

@@ -1,0 +1,175 @@
+package dev.trawl.cli;
+
+import dev.trawl.Addresses;
+import dev.trawl.TrawlVerticle;
+import dev.trawl.config.ConfigException;
+import dev.trawl.config.ConfigLoader;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code trawl run JOB.json [--out DIR] [-conf FILE]}: runs one job on an in-process node without
+ * the HTTP API, shows progress on stderr, prints where the results are, and exits 0 when the job
+ * succeeded. Every failure to even start is one line on stderr and exit code 2.
+ */
+public final class RunCommand {
+
+  static final int OK = 0;
+  static final int JOB_FAILED = 1;
+  static final int USAGE = 2;
+
+  private RunCommand() {
+  }
+
+  public static int main(String[] args) {
+    return run(args, System.err);
+  }
+
+  /** Runs the command with its arguments; progress and errors go to {@code err}. */
+  public static int run(String[] args, PrintStream err) {
+    Arguments parsed;
+    JsonObject job;
+    JsonObject config;
+    try {
+      parsed = Arguments.parse(args);
+      job = readJob(parsed.jobFile());
+      config = nodeConfig(parsed);
+    } catch (CliException | ConfigException e) {
+      err.println("trawl: " + e.getMessage());
+      return USAGE;
+    }
+    return runJob(job, config, err);
+  }
+
+  record Arguments(String jobFile, String outDir, String conf) {
+    static Arguments parse(String[] args) {
+      String jobFile = null;
+      String out = null;
+      String conf = null;
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--out", "-out" -> out = valueAfter(args, i++);
+          case "-conf", "--conf" -> conf = valueAfter(args, i++);
+          default -> {
+            if (args[i].startsWith("-") || jobFile != null) {
+              throw new CliException("unexpected argument " + args[i] + "; usage: trawl run JOB.json [--out DIR] [-conf FILE]");
+            }
+            jobFile = args[i];
+          }
+        }
+      }
+      if (jobFile == null) {
+        throw new CliException("usage: trawl run JOB.json [--out DIR] [-conf FILE]");
+      }
+      return new Arguments(jobFile, out, conf);
+    }
+
+    private static String valueAfter(String[] args, int i) {
+      if (i + 1 >= args.length) {
+        throw new CliException(args[i] + " needs a value");
+      }
+      return args[i + 1];
+    }
+  }
+
+  private static JsonObject readJob(String file) {
+    try {
+      return new JsonObject(Files.readString(Path.of(file)));
+    } catch (IOException e) {
+      throw new CliException("cannot read job file " + file + ": " + e.getMessage());
+    } catch (DecodeException | ClassCastException e) {
+      throw new CliException("job file " + file + " is not a JSON object");
+    }
+  }
+
+  private static JsonObject nodeConfig(Arguments args) {
+    JsonObject given = args.conf() == null ? new JsonObject() : ConfigLoader.readArgument(args.conf());
+    JsonObject effective = ConfigLoader.effective(given, System.getenv()).json();
+    effective.getJsonObject("http").put("enabled", false);
+    if (args.outDir() != null) {
+      effective.getJsonObject("sink").put("dir", args.outDir());
+    }
+    return effective;
+  }
+
+  static int runJob(JsonObject job, JsonObject config, PrintStream err) {
+    Vertx vertx = Vertx.vertx();
+    Thread interrupt = new Thread(() -> drain(vertx));
+    Runtime.getRuntime().addShutdownHook(interrupt);
+    try {
+      vertx.deployVerticle(TrawlVerticle::new, new DeploymentOptions().setConfig(config)).await();
+      return submitAndWait(vertx, job, err);
+    } catch (ReplyException e) {
+      err.println("trawl: " + describe(e));
+      return USAGE;
+    } catch (RuntimeException e) {
+      err.println("trawl: " + e.getMessage());
+      return USAGE;
+    } finally {
+      removeHook(interrupt);
+      vertx.close().await();
+    }
+  }
+
+  private static int submitAndWait(Vertx vertx, JsonObject job, PrintStream err) {
+    Promise<JsonObject> done = Promise.promise();
+    Progress progress = new Progress(err);
+    String id = vertx.eventBus().<JsonObject>request(Addresses.JOBS_SUBMIT, job).await().body().getString("id");
+    vertx.eventBus().<JsonObject>consumer(Addresses.done(id), message -> done.tryComplete(message.body()))
+      .completion().await();
+    long timer = vertx.setPeriodic(500, t -> vertx.eventBus().<JsonObject>request(Addresses.JOBS_GET,
+      new JsonObject().put("id", id)).onSuccess(reply -> progress.show(reply.body())));
+    JsonObject current = vertx.eventBus().<JsonObject>request(Addresses.JOBS_GET, new JsonObject().put("id", id))
+      .await().body();
+    if (current.getString("endedAt") != null) {
+      done.tryComplete(current);
+    }
+    JsonObject summary = done.future().await();
+    vertx.cancelTimer(timer);
+    progress.finish(summary);
+    return "succeeded".equals(summary.getString("state")) ? OK : JOB_FAILED;
+  }
+
+  private static String describe(ReplyException e) {
+    if (e.failureCode() == 400) {
+      JsonObject body = new JsonObject(e.getMessage());
+      return "invalid job: " + String.join("; ", body.getJsonArray("problems").stream().map(String::valueOf).toList());
+    }
+    return e.getMessage();
+  }
+
+  /** Ctrl-C or SIGTERM during a run: cancel the job so its results and summary reach the disk. */
+  private static void drain(Vertx vertx) {
+    try {
+      vertx.eventBus().request(Addresses.NODE_DRAIN, new JsonObject())
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("trawl: stopping without a full drain: " + e);
+    }
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running: it drains and closes
+    }
+  }
+
+  static final class CliException extends RuntimeException {
+    CliException(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

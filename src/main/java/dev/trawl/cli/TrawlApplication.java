@@ -1,0 +1,81 @@
+package dev.trawl.cli;
+
+import dev.trawl.Addresses;
+import dev.trawl.config.ConfigException;
+import dev.trawl.config.ConfigLoader;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.launcher.application.HookContext;
+import io.vertx.launcher.application.VertxApplication;
+import io.vertx.launcher.application.VertxApplicationHooks;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The service: the stock Vert.x launcher with three changes. A missing or invalid config stops
+ * start-up with one line (the stock launcher only warns and starts empty); {@code TRAWL_*}
+ * variables override config keys; and a stop (SIGTERM) first ends every job as cancelled and
+ * closes its files before Vert.x undeploys anything.
+ */
+public final class TrawlApplication extends VertxApplication {
+
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+  private TrawlApplication(String[] args, VertxApplicationHooks hooks) {
+    super(args, hooks);
+  }
+
+  public static void launch(String[] args) {
+    JsonObject effective;
+    try {
+      effective = ConfigLoader.effective(givenConfig(args), System.getenv()).json();
+    } catch (ConfigException e) {
+      System.err.println("trawl: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    new TrawlApplication(args, new Hooks(effective)).launch();
+  }
+
+  /** The {@code -conf} argument read strictly; none means defaults. */
+  private static JsonObject givenConfig(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equalsIgnoreCase("-conf") || arg.equalsIgnoreCase("--conf")) {
+        if (i + 1 >= args.length) {
+          throw new ConfigException("-conf needs a file or a JSON object");
+        }
+        return ConfigLoader.readArgument(args[i + 1]);
+      }
+      if (arg.toLowerCase().startsWith("-conf=") || arg.toLowerCase().startsWith("--conf=")) {
+        return ConfigLoader.readArgument(arg.substring(arg.indexOf('=') + 1));
+      }
+    }
+    return new JsonObject();
+  }
+
+  private record Hooks(JsonObject effective) implements VertxApplicationHooks {
+
+    @Override
+    public JsonObject afterConfigParsed(JsonObject config) {
+      return effective;
+    }
+
+    @Override
+    public VertxBuilder createVertxBuilder(VertxOptions options) {
+      return Metrics.enable(options);
+    }
+
+    @Override
+    public void beforeStoppingVertx(HookContext context) {
+      try {
+        context.vertx().eventBus().request(Addresses.NODE_DRAIN, new JsonObject())
+          .toCompletionStage().toCompletableFuture().get(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        System.err.println("trawl: stopping without a full drain: " + e);
+      }
+    }
+  }
+}

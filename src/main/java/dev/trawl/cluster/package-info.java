@@ -1,0 +1,2 @@
+/** Event-bus codecs shared by every node; clustering itself comes with the cluster issue. */
+package dev.trawl.cluster;

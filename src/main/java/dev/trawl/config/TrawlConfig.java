@@ -1,0 +1,149 @@
+package dev.trawl.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The effective node config (defaults merged with the file and the environment), with typed
+ * accessors. Every verticle gets the whole tree as its {@code config()}.
+ */
+public final class TrawlConfig {
+
+  private final JsonObject json;
+
+  TrawlConfig(JsonObject json) {
+    this.json = json;
+  }
+
+  /** Rebuilds from a verticle's {@code config()}; missing keys take their defaults. */
+  public static TrawlConfig from(JsonObject verticleConfig) {
+    return ConfigLoader.effective(verticleConfig, Map.of());
+  }
+
+  public JsonObject json() {
+    return json.copy();
+  }
+
+  public JsonObject section(String name) {
+    return json.getJsonObject(name);
+  }
+
+  public boolean httpEnabled() {
+    return section("http").getBoolean("enabled");
+  }
+
+  public String httpHost() {
+    return section("http").getString("host");
+  }
+
+  public int httpPort() {
+    return section("http").getInteger("port");
+  }
+
+  /** The bearer token the API requires; empty means no authentication. */
+  public String httpToken() {
+    return section("http").getString("token");
+  }
+
+  public long httpMaxBodyBytes() {
+    return section("http").getLong("maxBodyBytes");
+  }
+
+  public int fetchVerticles() {
+    return section("fetch").getInteger("verticles");
+  }
+
+  public int maxInFlight() {
+    return section("fetch").getInteger("maxInFlight");
+  }
+
+  public int perHostPool() {
+    return section("fetch").getInteger("perHostPool");
+  }
+
+  public long maxBodyBytes() {
+    return section("fetch").getLong("maxBodyBytes");
+  }
+
+  public int maxRedirects() {
+    return section("fetch").getInteger("maxRedirects");
+  }
+
+  public boolean blockPrivateNetworks() {
+    return section("fetch").getBoolean("blockPrivateNetworks");
+  }
+
+  public String userAgent() {
+    return section("fetch").getString("userAgent");
+  }
+
+  public int parseOffloadBytes() {
+    return section("parse").getInteger("offloadBytes");
+  }
+
+  public long maxRequestsPerJob() {
+    return section("jobs").getLong("maxRequests");
+  }
+
+  public int maxConcurrentJobs() {
+    return section("jobs").getInteger("maxConcurrent");
+  }
+
+  public int keepFinishedJobs() {
+    return section("jobs").getInteger("keepFinished");
+  }
+
+  public int queueCapacity() {
+    return section("queue").getInteger("capacity");
+  }
+
+  public String sinkDir() {
+    return section("sink").getString("dir");
+  }
+
+  public long sinkFlushMs() {
+    return section("sink").getLong("flushMs");
+  }
+
+  /** Range checks the type checks of {@link ConfigLoader} cannot make. */
+  List<String> problems() {
+    List<String> problems = new ArrayList<>();
+    requireRange(problems, "http.port", httpPort(), 0, 65535);
+    requireAtLeast(problems, "http.maxBodyBytes", httpMaxBodyBytes(), 1);
+    requireAtLeast(problems, "fetch.verticles", fetchVerticles(), 1);
+    requireAtLeast(problems, "fetch.maxInFlight", maxInFlight(), 1);
+    requireAtLeast(problems, "fetch.perHostPool", perHostPool(), 1);
+    requireAtLeast(problems, "fetch.maxBodyBytes", maxBodyBytes(), 1);
+    requireRange(problems, "fetch.maxRedirects", maxRedirects(), 0, 50);
+    requireAtLeast(problems, "parse.offloadBytes", parseOffloadBytes(), 0);
+    requireAtLeast(problems, "jobs.maxRequests", maxRequestsPerJob(), 1);
+    requireAtLeast(problems, "jobs.maxConcurrent", maxConcurrentJobs(), 1);
+    requireAtLeast(problems, "jobs.keepFinished", keepFinishedJobs(), 0);
+    requireAtLeast(problems, "queue.capacity", queueCapacity(), 0);
+    requireAtLeast(problems, "sink.flushMs", sinkFlushMs(), 1);
+    if (sinkDir().isBlank()) {
+      problems.add("sink.dir must not be empty");
+    }
+    String robots = section("fetch").getString("robots");
+    if (!robots.equals("obey") && !robots.equals("ignore")) {
+      problems.add("fetch.robots must be obey or ignore");
+    }
+    problems.addAll(JobDefaults.problems(json));
+    return problems;
+  }
+
+  private static void requireAtLeast(List<String> problems, String key, long value, long min) {
+    if (value < min) {
+      problems.add(key + " must be at least " + min);
+    }
+  }
+
+  private static void requireRange(List<String> problems, String key, long value, long min, long max) {
+    if (value < min || value > max) {
+      problems.add(key + " must be between " + min + " and " + max);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Node configuration: defaults, the config file, environment overrides. */
+package dev.trawl.config;

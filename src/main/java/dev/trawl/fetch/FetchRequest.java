@@ -1,0 +1,47 @@
+package dev.trawl.fetch;
+
+import dev.trawl.config.Timeouts;
+import dev.trawl.parse.ParseSpec;
+import io.vertx.core.json.JsonObject;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One try of one request, sent by the coordinator on {@code trawl.fetch}.
+ *
+ * @param jobId      the job it belongs to
+ * @param index      its position in the job's input
+ * @param dispatchId unique per try, so a late answer to an earlier try is recognised
+ * @param url        absolute http(s) URL
+ * @param method     HTTP method
+ * @param headers    job headers, the request's own, and the job's cookies, merged
+ * @param body       request body (JSON already encoded), or null
+ * @param timeouts   connect, idle and total bounds of the exchange
+ * @param parse      what to extract
+ * @param keepBody   whether the result carries the body ({@code output.body})
+ */
+public record FetchRequest(String jobId, long index, long dispatchId, String url, String method,
+                           Map<String, String> headers, String body, Timeouts timeouts, ParseSpec parse,
+                           boolean keepBody) {
+
+  public JsonObject toJson() {
+    return new JsonObject()
+      .put("jobId", jobId).put("index", index).put("dispatchId", dispatchId)
+      .put("url", url).put("method", method)
+      .put("headers", new JsonObject(new LinkedHashMap<>(headers)))
+      .put("body", body)
+      .put("timeouts", timeouts.toJson())
+      .put("parse", parse.toJson())
+      .put("keepBody", keepBody);
+  }
+
+  public static FetchRequest fromJson(JsonObject json) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    json.getJsonObject("headers").forEach(e -> headers.put(e.getKey(), String.valueOf(e.getValue())));
+    return new FetchRequest(json.getString("jobId"), json.getLong("index"), json.getLong("dispatchId"),
+      json.getString("url"), json.getString("method"), headers, json.getString("body"),
+      Timeouts.fromJson(json.getJsonObject("timeouts")), ParseSpec.fromJson(json.getJsonObject("parse")),
+      json.getBoolean("keepBody"));
+  }
+}

@@ -1,0 +1,330 @@
+package dev.trawl.fetch;
+
+import dev.trawl.Addresses;
+import dev.trawl.NodeId;
+import dev.trawl.config.TrawlConfig;
+import dev.trawl.parse.Extractor;
+import dev.trawl.parse.ParseAs;
+import dev.trawl.parse.ParsedPage;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.client.impl.ClientPhase;
+import io.vertx.ext.web.client.impl.HttpContext;
+import io.vertx.ext.web.client.impl.WebClientInternal;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Fetches one try of one request ({@link FetchRequest} on {@code trawl.fetch}) and answers with
+ * its {@link FetchOutcome}: redirects followed by hand (so every hop is checked), the body cut at
+ * {@code fetch.maxBodyBytes}, a real total deadline that aborts the exchange, and large bodies
+ * parsed on a worker thread. All instances on a node share one HTTP connection pool.
+ */
+public class FetchVerticle extends VerticleBase {
+
+  private static final System.Logger LOG = System.getLogger(FetchVerticle.class.getName());
+  private static final int TCP_CONNECT_BACKSTOP_MS = 60_000;
+  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+
+  private TrawlConfig cfg;
+  private HttpClient http;
+  private WebClient client;
+  private String node;
+  /** Lets the interceptor find the try a WebClient request belongs to. */
+  private final Map<HttpRequest<?>, Exchange> byRequest = new IdentityHashMap<>();
+  private final Map<String, Set<Exchange>> byJob = new HashMap<>();
+
+  @Override
+  public Future<?> start() {
+    cfg = TrawlConfig.from(config());
+    node = NodeId.get();
+    http = vertx.createHttpClient(clientOptions(), new PoolOptions()
+      .setHttp1MaxSize(cfg.perHostPool())
+      .setHttp2MaxSize(cfg.perHostPool()));
+    client = WebClient.wrap(http, new WebClientOptions().setUserAgent(cfg.userAgent()));
+    ((WebClientInternal) client).addInterceptor(this::intercept);
+    return Future.all(
+      vertx.eventBus().<FetchRequest>consumer(Addresses.FETCH, this::onFetch).completion(),
+      vertx.eventBus().<JsonObject>consumer(Addresses.FETCH_ABORT, this::onAbort).completion());
+  }
+
+  private HttpClientOptions clientOptions() {
+    return new HttpClientOptions()
+      .setShared(true)
+      .setName("trawl-fetch")
+      .setKeepAlive(true)
+      .setDecompressionSupported(true)
+      .setTcpNoDelay(true)
+      // A backstop only: each request's timeouts.connectMs bounds its own wait for a connection.
+      .setConnectTimeout(TCP_CONNECT_BACKSTOP_MS);
+  }
+
+  private void onFetch(Message<FetchRequest> message) {
+    Exchange exchange = new Exchange(message.body());
+    track(exchange);
+    long totalMs = exchange.request.timeouts().totalMs();
+    exchange.timerId = vertx.setTimer(totalMs, id -> abort(exchange, "timeout",
+      "no complete answer within timeouts.totalMs=" + totalMs));
+    fetchPage(exchange, exchange.request.url(), exchange.request.method(), exchange.request.body(), 0)
+      .compose(page -> outcomeOf(exchange, page))
+      .recover(error -> Future.succeededFuture(failure(exchange, error)))
+      .onSuccess(exchange::complete);
+    exchange.outcome().onSuccess(outcome -> {
+      untrack(exchange);
+      vertx.cancelTimer(exchange.timerId);
+      message.reply(outcome);
+    });
+  }
+
+  private void onAbort(Message<JsonObject> message) {
+    String jobId = message.body().getString("jobId");
+    for (Exchange exchange : List.copyOf(byJob.getOrDefault(jobId, Set.of()))) {
+      abort(exchange, "cancelled", "the job ended before this request finished");
+    }
+  }
+
+  private void abort(Exchange exchange, String kind, String message) {
+    FetchException cause = new FetchException(kind, message);
+    exchange.abort(cause, failure(exchange, cause));
+  }
+
+  /** A fetched page: the last hop's response and the URL it came from. */
+  private record Page(String finalUrl, HttpResponse<Buffer> response, List<String> cookies) {
+  }
+
+  private Future<Page> fetchPage(Exchange exchange, String url, String method, String body, int hop) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      return Future.failedFuture(new FetchException("invalid_request", "invalid URL " + url));
+    }
+    return serverFor(uri)
+      .compose(server -> send(exchange, uri, method, body, server))
+      .compose(response -> followOrFinish(exchange, uri, method, body, hop, response));
+  }
+
+  private Future<Page> followOrFinish(Exchange exchange, URI uri, String method, String body, int hop,
+                                      HttpResponse<Buffer> response) {
+    keepCookies(exchange, response);
+    String location = response.getHeader(HttpHeaders.LOCATION);
+    if (!REDIRECTS.contains(response.statusCode()) || location == null) {
+      return Future.succeededFuture(new Page(uri.toString(), response, List.copyOf(exchange.cookies.keySet())));
+    }
+    if (hop >= cfg.maxRedirects()) {
+      return Future.failedFuture(new FetchException("too_many_redirects",
+        "more than fetch.maxRedirects=" + cfg.maxRedirects() + " redirects, last to " + location));
+    }
+    URI next = Redirects.resolve(uri, location);
+    if (next == null) {
+      return Future.failedFuture(new FetchException("invalid_request",
+        "redirect to " + location + " is not an http(s) URL; not followed"));
+    }
+    boolean toGet = Redirects.becomesGet(response.statusCode(), method);
+    return fetchPage(exchange, next.toString(), toGet ? "GET" : method, toGet ? null : body, hop + 1);
+  }
+
+  /**
+   * Where to connect: with {@code fetch.blockPrivateNetworks} on, the host is resolved here and
+   * checked, and the connection goes to that very address; otherwise the client resolves it.
+   */
+  private Future<SocketAddress> serverFor(URI uri) {
+    if (!cfg.blockPrivateNetworks()) {
+      return Future.succeededFuture(null);
+    }
+    int port = Redirects.portOf(uri);
+    return ((VertxInternal) vertx).nameResolver().resolve(Redirects.hostOf(uri)).compose(address -> {
+      if (PrivateAddresses.isBlocked(address)) {
+        return Future.failedFuture(new FetchException("blocked",
+          uri.getHost() + " resolves to " + address.getHostAddress() + ", a private address (fetch.blockPrivateNetworks)"));
+      }
+      return Future.succeededFuture(SocketAddress.inetSocketAddress(new java.net.InetSocketAddress(address, port)));
+    });
+  }
+
+  private Future<HttpResponse<Buffer>> send(Exchange exchange, URI uri, String method, String body,
+                                            SocketAddress server) {
+    FetchRequest req = exchange.request;
+    HttpRequest<Buffer> request = client
+      .requestAbs(HttpMethod.valueOf(method), server, uri.toString())
+      .followRedirects(false)
+      .connectTimeout(req.timeouts().connectMs())
+      .idleTimeout(req.timeouts().idleMs())
+      .as(new LimitedBody(cfg.maxBodyBytes(), max -> abort(exchange, "too_large",
+        "body larger than fetch.maxBodyBytes=" + max)));
+    request.putHeaders(headersFor(exchange, uri));
+    byRequest.put(request, exchange);
+    Future<HttpResponse<Buffer>> sent = body == null ? request.send() : request.sendBuffer(Buffer.buffer(body));
+    return sent.andThen(done -> byRequest.remove(request));
+  }
+
+  private MultiMap headersFor(Exchange exchange, URI uri) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    exchange.request.headers().forEach(headers::set);
+    if (!sameHost(uri, exchange.request.url())) {
+      headers.remove(HttpHeaders.AUTHORIZATION); // never hand credentials to another host on a redirect
+    }
+    if (!exchange.cookies.isEmpty()) {
+      Map<String, String> jar = new LinkedHashMap<>(CookieHeader.parse(headers.get(HttpHeaders.COOKIE)));
+      jar.putAll(exchange.cookies);
+      headers.set(HttpHeaders.COOKIE, CookieHeader.format(jar));
+    }
+    return headers;
+  }
+
+  private static boolean sameHost(URI uri, String originalUrl) {
+    URI original = URI.create(originalUrl);
+    return Redirects.hostOf(uri).equalsIgnoreCase(Redirects.hostOf(original))
+      && Redirects.portOf(uri) == Redirects.portOf(original);
+  }
+
+  private static void keepCookies(Exchange exchange, HttpResponse<Buffer> response) {
+    for (String setCookie : response.cookies()) {
+      Map.Entry<String, String> pair = CookieHeader.pairOf(setCookie);
+      if (pair != null) {
+        exchange.cookies.put(pair.getKey(), pair.getValue());
+      }
+    }
+  }
+
+  /** Sees every phase of every WebClient exchange of this verticle. */
+  private void intercept(HttpContext<?> ctx) {
+    Exchange exchange = byRequest.get(ctx.request());
+    if (exchange != null && ctx.phase() == ClientPhase.SEND_REQUEST) {
+      exchange.attach(ctx.clientRequest());
+    }
+    if (exchange != null && ctx.phase() == ClientPhase.RECEIVE_RESPONSE && declaredTooLarge(ctx)) {
+      abort(exchange, "too_large", "Content-Length " + ctx.clientResponse().getHeader(HttpHeaders.CONTENT_LENGTH)
+        + " is over fetch.maxBodyBytes=" + cfg.maxBodyBytes());
+      return;
+    }
+    ctx.next();
+  }
+
+  private boolean declaredTooLarge(HttpContext<?> ctx) {
+    String length = ctx.clientResponse().getHeader(HttpHeaders.CONTENT_LENGTH);
+    try {
+      return length != null && Long.parseLong(length.trim()) > cfg.maxBodyBytes();
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private Future<FetchOutcome> outcomeOf(Exchange exchange, Page page) {
+    HttpResponse<Buffer> response = page.response();
+    int status = response.statusCode();
+    if (status < 200 || status >= 300) {
+      String message = "HTTP " + status + (response.statusMessage() == null ? "" : " " + response.statusMessage());
+      return Future.succeededFuture(outcome(exchange, page, null, "http_status", message));
+    }
+    FetchRequest req = exchange.request;
+    Buffer body = response.body() == null ? Buffer.buffer() : response.body();
+    if (req.parse().as() == ParseAs.NONE && !req.keepBody()) {
+      return Future.succeededFuture(outcome(exchange, page, ParsedPage.EMPTY, null, null));
+    }
+    return parse(exchange, page, body)
+      .map(parsed -> outcome(exchange, page, parsed, null, null));
+  }
+
+  /** Small bodies are parsed in place; larger ones on a worker thread, never on the event loop. */
+  private Future<ParsedPage> parse(Exchange exchange, Page page, Buffer body) {
+    FetchRequest req = exchange.request;
+    String contentType = page.response().getHeader(HttpHeaders.CONTENT_TYPE);
+    byte[] bytes = body.getBytes();
+    java.util.concurrent.Callable<ParsedPage> work =
+      () -> Extractor.extract(req.parse(), bytes, contentType, page.finalUrl(), req.keepBody());
+    if (bytes.length > cfg.parseOffloadBytes()) {
+      return vertx.executeBlocking(work, false);
+    }
+    try {
+      return Future.succeededFuture(work.call());
+    } catch (Exception e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private FetchOutcome outcome(Exchange exchange, Page page, ParsedPage parsed, String kind, String message) {
+    HttpResponse<Buffer> response = page.response();
+    FetchRequest req = exchange.request;
+    Buffer body = response.body();
+    boolean ok = kind == null;
+    return new FetchOutcome(req.jobId(), req.index(), req.dispatchId(), ok, response.statusCode(), page.finalUrl(),
+      response.getHeader(HttpHeaders.CONTENT_TYPE), body == null ? 0 : body.length(), exchange.startedAt,
+      exchange.elapsedMs(), node, parsed == null ? null : parsed.data(), parsed == null ? null : parsed.links(),
+      parsed == null ? null : parsed.text(), kind, message, cookiePairs(exchange), retryAfterMs(response));
+  }
+
+  private FetchOutcome failure(Exchange exchange, Throwable error) {
+    Throwable cause = exchange.aborted() ? exchange.abortCause() : error;
+    FetchRequest req = exchange.request;
+    String kind = ErrorKinds.kindOf(cause);
+    if (kind.equals("internal")) {
+      LOG.log(System.Logger.Level.WARNING, "unexpected failure fetching " + req.url(), cause);
+    }
+    return new FetchOutcome(req.jobId(), req.index(), req.dispatchId(), false, 0, null, null, 0, exchange.startedAt,
+      exchange.elapsedMs(), node, null, null, null, kind, ErrorKinds.messageOf(cause), cookiePairs(exchange), -1);
+  }
+
+  private static List<String> cookiePairs(Exchange exchange) {
+    List<String> pairs = new ArrayList<>();
+    exchange.cookies.forEach((name, value) -> pairs.add(name + "=" + value));
+    return pairs;
+  }
+
+  /** {@code Retry-After} as seconds or an HTTP date, in ms; -1 when absent or unreadable. */
+  static long retryAfterMs(HttpResponse<?> response) {
+    String value = response.getHeader("Retry-After");
+    if (value == null) {
+      return -1;
+    }
+    try {
+      return Math.max(0, Long.parseLong(value.trim()) * 1000);
+    } catch (NumberFormatException notSeconds) {
+      try {
+        ZonedDateTime when = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+        return Math.max(0, when.toInstant().toEpochMilli() - Instant.now().toEpochMilli());
+      } catch (RuntimeException notDate) {
+        return -1;
+      }
+    }
+  }
+
+  private void track(Exchange exchange) {
+    byJob.computeIfAbsent(exchange.request.jobId(), id -> new HashSet<>()).add(exchange);
+  }
+
+  private void untrack(Exchange exchange) {
+    Set<Exchange> exchanges = byJob.get(exchange.request.jobId());
+    if (exchanges != null && exchanges.remove(exchange) && exchanges.isEmpty()) {
+      byJob.remove(exchange.request.jobId());
+    }
+  }
+}

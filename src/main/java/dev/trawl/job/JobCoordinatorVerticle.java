@@ -1,0 +1,471 @@
+package dev.trawl.job;
+
+import dev.trawl.Addresses;
+import dev.trawl.config.JobDefaults;
+import dev.trawl.config.Problems;
+import dev.trawl.config.Timeouts;
+import dev.trawl.config.TrawlConfig;
+import dev.trawl.fetch.CookieHeader;
+import dev.trawl.fetch.FetchOutcome;
+import dev.trawl.fetch.FetchRequest;
+import dev.trawl.sink.ResultLine;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Owns every job of this node: validation, queueing, modes, deadlines, cancellation. It pulls
+ * requests from a job's source only while the node has a free fetch slot ({@code fetch.maxInFlight})
+ * and the job one of its own ({@code limits.concurrency}), and only while the sink keeps up, so
+ * nothing between the source and the file grows without bound.
+ */
+public class JobCoordinatorVerticle extends VerticleBase {
+
+  private static final System.Logger LOG = System.getLogger(JobCoordinatorVerticle.class.getName());
+  /** Result lines handed to the sink and not yet accepted by it, over all jobs. */
+  private static final int SINK_WINDOW = 4096;
+  /** How long a fetcher may take beyond a try's own total deadline before it is presumed lost. */
+  private static final long FETCH_REPLY_GRACE_MS = 10_000;
+
+  private TrawlConfig cfg;
+  private JobDefaults defaults;
+  private EventBus bus;
+  private final Map<String, Job> jobs = new LinkedHashMap<>();
+  private final List<Job> running = new ArrayList<>();
+  private final ArrayDeque<Job> queued = new ArrayDeque<>();
+  private final ArrayDeque<String> finishedOrder = new ArrayDeque<>();
+  private int nodeInFlight;
+  private int sinkUnacked;
+  private int rotation;
+  private long dispatchCounter;
+
+  @Override
+  public Future<?> start() {
+    cfg = TrawlConfig.from(config());
+    defaults = JobDefaults.of(cfg);
+    bus = vertx.eventBus();
+    return Future.all(List.of(
+      bus.<JsonObject>consumer(Addresses.JOBS_SUBMIT, this::onSubmit).completion(),
+      bus.<JsonObject>consumer(Addresses.JOBS_GET, this::onGet).completion(),
+      bus.<JsonObject>consumer(Addresses.JOBS_LIST, this::onList).completion(),
+      bus.<JsonObject>consumer(Addresses.JOBS_CANCEL, this::onCancel).completion(),
+      bus.<JsonObject>localConsumer(Addresses.NODE_DRAIN, this::onDrain).completion()));
+  }
+
+  // ---- the event-bus API -------------------------------------------------------------------
+
+  private void onSubmit(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    if (body == null) {
+      failWithProblems(message, List.of("the job must be a JSON object"));
+      return;
+    }
+    JobSpec.Parsed parsed = JobSpec.parse(body, defaults, cfg.maxRequestsPerJob());
+    if (!parsed.problems().isEmpty()) {
+      failWithProblems(message, parsed.problems().list());
+      return;
+    }
+    if (running.size() >= cfg.maxConcurrentJobs() && queued.size() >= cfg.queueCapacity()) {
+      message.fail(429, new JsonObject().put("error", "the job queue is full")
+        .put("retryAfterSeconds", 5).encode());
+      return;
+    }
+    countRequests(parsed.spec())
+      .onSuccess(total -> message.reply(accept(parsed.spec(), total)))
+      .onFailure(error -> failWithProblems(message, List.of(error.getMessage())));
+  }
+
+  private static void failWithProblems(Message<?> message, List<String> problems) {
+    message.fail(400, new JsonObject().put("error", "invalid job").put("problems", new JsonArray(problems)).encode());
+  }
+
+  /** Inline jobs are counted at once; a file is counted on a worker thread, without holding it. */
+  private Future<Long> countRequests(JobSpec spec) {
+    if (spec.requests() != null) {
+      return Future.succeededFuture((long) spec.requests().size());
+    }
+    String file = spec.requestsFile();
+    return vertx.executeBlocking(() -> LineCounter.count(Path.of(file)), false)
+      .recover(error -> Future.failedFuture("requestsFile: cannot read " + file + ": " + error.getMessage()))
+      .compose(total -> total <= cfg.maxRequestsPerJob() ? Future.succeededFuture(total)
+        : Future.failedFuture("requestsFile: " + total + " requests, over jobs.maxRequests=" + cfg.maxRequestsPerJob()));
+  }
+
+  private JsonObject accept(JobSpec spec, long total) {
+    String id = UUID.randomUUID().toString();
+    String output = Path.of(cfg.sinkDir(), spec.name(), id + ".jsonl").toString();
+    Job job = new Job(id, spec, output, total);
+    jobs.put(id, job);
+    queued.add(job);
+    startQueued();
+    return new JsonObject().put("id", id).put("state", job.state.wire());
+  }
+
+  private void onGet(Message<JsonObject> message) {
+    Job job = jobs.get(message.body().getString("id"));
+    if (job == null) {
+      message.fail(404, "no job " + message.body().getString("id"));
+    } else {
+      message.reply(job.summary());
+    }
+  }
+
+  private void onList(Message<JsonObject> message) {
+    JsonArray list = new JsonArray();
+    jobs.values().forEach(job -> list.add(job.summary()));
+    message.reply(new JsonObject().put("jobs", list));
+  }
+
+  private void onCancel(Message<JsonObject> message) {
+    Job job = jobs.get(message.body().getString("id"));
+    if (job == null) {
+      message.fail(404, "no job " + message.body().getString("id"));
+      return;
+    }
+    if (job.state == JobState.QUEUED) {
+      queued.remove(job);
+      begin(job);
+    }
+    job.signals.stop(JobState.CANCELLED);
+    message.reply(job.summary());
+  }
+
+  /** Before the node stops: every job ends as cancelled and its files are closed. */
+  private void onDrain(Message<JsonObject> message) {
+    List<Job> live = new ArrayList<>(queued);
+    live.addAll(running);
+    queued.clear();
+    List<Future<JsonObject>> finishing = new ArrayList<>();
+    for (Job job : live) {
+      if (job.state == JobState.QUEUED) {
+        begin(job);
+      }
+      job.signals.stop(JobState.CANCELLED);
+      finishing.add(job.finished());
+    }
+    Future.join(finishing).onComplete(done -> message.reply(new JsonObject().put("jobs", live.size())));
+  }
+
+  // ---- running jobs --------------------------------------------------------------------------
+
+  private void startQueued() {
+    while (running.size() < cfg.maxConcurrentJobs() && !queued.isEmpty()) {
+      begin(queued.poll());
+    }
+  }
+
+  private void begin(Job job) {
+    job.state = JobState.RUNNING;
+    job.startedAt = Instant.now();
+    running.add(job);
+    job.signals.ending().onSuccess(state -> {
+      // Stop handing out work at once; abort and drain on a fresh turn of the event loop, not
+      // inside whichever result-recording call decided the end.
+      job.ending = state;
+      vertx.runOnContext(v -> end(job, state));
+    });
+    if (job.spec.deadlineMs() > 0) {
+      job.deadlineTimer = vertx.setTimer(job.spec.deadlineMs(), id -> job.signals.stop(JobState.EXPIRED));
+    }
+    Future<RequestSource> source = job.spec.requests() != null
+      ? Future.succeededFuture(new InlineSource(job.spec.requests(), job.spec.timeouts()))
+      : FileSource.open(vertx, job.spec.requestsFile(), job.spec.timeouts());
+    bus.request(Addresses.SINK_OPEN, new JsonObject().put("jobId", job.id).put("path", job.output))
+      .compose(opened -> source)
+      .onSuccess(opened -> {
+        job.source = opened;
+        opened.onReady(this::pump);
+        pump();
+      })
+      .onFailure(error -> {
+        LOG.log(System.Logger.Level.ERROR, "job {0} cannot start: {1}", job.id, error.getMessage());
+        job.source = new InlineSource(new JsonArray(), job.spec.timeouts());
+        job.signals.stop(JobState.FAILED);
+      });
+  }
+
+  /**
+   * Hands out work while there is room: round-robin over the running jobs, one request each per
+   * turn, so a large job cannot starve a small one. A job that is ending turns its remaining
+   * requests into {@code cancelled} results instead.
+   */
+  private void pump() {
+    boolean progressed = true;
+    while (progressed && sinkUnacked < SINK_WINDOW) {
+      progressed = false;
+      for (int i = 0; i < running.size() && sinkUnacked < SINK_WINDOW; i++) {
+        Job job = running.get((rotation + i) % running.size());
+        progressed |= step(job);
+      }
+      rotation++;
+    }
+    for (Job job : List.copyOf(running)) {
+      checkSettled(job);
+    }
+  }
+
+  /** One unit of progress for {@code job}; false when it can do nothing now. */
+  private boolean step(Job job) {
+    if (job.source == null) {
+      return false;
+    }
+    if (job.ending != null) {
+      RequestSpec next = job.source.poll();
+      if (next != null) {
+        emitUnstarted(job, next, "cancelled", "the job ended (" + job.ending.wire() + ") before this request started");
+        return true;
+      }
+      return false;
+    }
+    if (nodeInFlight >= cfg.maxInFlight() || job.inFlight.size() >= job.spec.limits().concurrency()) {
+      return false;
+    }
+    Job.Pending retry = job.retryReady.poll();
+    if (retry != null) {
+      dispatch(job, retry);
+      return true;
+    }
+    RequestSpec next = job.source.poll();
+    if (next == null) {
+      return false;
+    }
+    if (!next.valid()) {
+      emitUnstarted(job, next, "invalid_request", next.problem());
+    } else {
+      dispatch(job, new Job.Pending(next));
+    }
+    return true;
+  }
+
+  private void dispatch(Job job, Job.Pending pending) {
+    pending.attempts++;
+    pending.dispatchId = ++dispatchCounter;
+    if (pending.attempts == 1) {
+      pending.startedAt = Instant.now().toString();
+      pending.startNanos = System.nanoTime();
+    }
+    job.inFlight.put(pending.request.index(), pending);
+    nodeInFlight++;
+    FetchRequest request = fetchRequest(job, pending);
+    long replyTimeout = request.timeouts().totalMs() + FETCH_REPLY_GRACE_MS;
+    long dispatchId = pending.dispatchId;
+    bus.<FetchOutcome>request(Addresses.FETCH, request, new DeliveryOptions().setSendTimeout(replyTimeout))
+      .onComplete(reply -> onOutcome(job, pending, dispatchId, reply.succeeded() ? reply.result().body()
+        : FetchOutcome.failed(request, null, pending.startedAt, elapsedMs(pending), "internal",
+          "no answer from a fetcher: " + reply.cause().getMessage())));
+  }
+
+  private FetchRequest fetchRequest(Job job, Job.Pending pending) {
+    RequestSpec req = pending.request;
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.putAll(job.spec.headers());
+    headers.putAll(req.headers());
+    if (!job.cookies.isEmpty()) {
+      Map<String, String> jar = new LinkedHashMap<>(job.cookies);
+      headers.keySet().stream().filter("cookie"::equalsIgnoreCase).findFirst()
+        .ifPresent(name -> jar.putAll(CookieHeader.parse(headers.remove(name))));
+      headers.put("Cookie", CookieHeader.format(jar));
+    }
+    Timeouts timeouts = req.timeouts() != null ? req.timeouts() : job.spec.timeouts();
+    return new FetchRequest(job.id, req.index(), pending.dispatchId, req.url(), req.method(), headers, req.body(),
+      timeouts, job.spec.parse(), job.spec.outputBody());
+  }
+
+  private void onOutcome(Job job, Job.Pending pending, long dispatchId, FetchOutcome outcome) {
+    if (job.inFlight.get(pending.request.index()) != pending || pending.dispatchId != dispatchId) {
+      return; // the request already has its result (cancelled, expired): a late answer is dropped
+    }
+    job.inFlight.remove(pending.request.index());
+    nodeInFlight--;
+    outcome.setCookies().forEach(pair -> {
+      Map.Entry<String, String> cookie = CookieHeader.pairOf(pair);
+      if (cookie != null) {
+        job.cookies.put(cookie.getKey(), cookie.getValue());
+      }
+    });
+    if (shouldRetry(job, pending, outcome)) {
+      scheduleRetry(job, pending, outcome);
+    } else {
+      emit(job, pending, outcome);
+    }
+    pump();
+  }
+
+  private boolean shouldRetry(Job job, Job.Pending pending, FetchOutcome outcome) {
+    return !outcome.ok() && job.ending == null && pending.attempts < job.spec.retry().attempts()
+      && job.spec.retry().retries(outcome.errorKind(), outcome.errorKind().equals("http_status") ? outcome.status() : 0);
+  }
+
+  /** A request waiting for its next try holds no concurrency slot. */
+  private void scheduleRetry(Job job, Job.Pending pending, FetchOutcome outcome) {
+    long backoff = job.spec.retry().backoffBefore(pending.attempts + 1);
+    long wait = Math.max(backoff, Math.min(outcome.retryAfterMs(), job.spec.timeouts().totalMs()));
+    job.waitingRetry.put(pending.request.index(), pending);
+    pending.retryTimer = vertx.setTimer(Math.max(1, wait), id -> {
+      pending.retryTimer = -1;
+      if (job.waitingRetry.remove(pending.request.index()) != null) {
+        job.retryReady.add(pending);
+        pump();
+      }
+    });
+  }
+
+  // ---- results ---------------------------------------------------------------------------------
+
+  private void emit(Job job, Job.Pending pending, FetchOutcome outcome) {
+    JsonObject error = outcome.ok() ? null
+      : new JsonObject().put("kind", outcome.errorKind()).put("message", outcome.errorMessage());
+    JsonObject result = resultBase(job, pending.request)
+      .put("finalUrl", outcome.finalUrl()).put("ok", outcome.ok())
+      .put("status", outcome.status() == 0 ? null : outcome.status())
+      .put("contentType", outcome.contentType()).put("bytes", outcome.bytes())
+      .put("attempts", pending.attempts).put("startedAt", pending.startedAt)
+      .put("elapsedMs", elapsedMs(pending)).put("node", outcome.node())
+      .put("data", outcome.data()).put("error", error);
+    if (outcome.links() != null) {
+      result.put("links", outcome.links());
+    }
+    if (outcome.body() != null) {
+      result.put("body", outcome.body());
+    }
+    record(job, result, outcome.ok(), false);
+  }
+
+  private void emitUnstarted(Job job, RequestSpec request, String kind, String message) {
+    JsonObject result = resultBase(job, request)
+      .put("finalUrl", null).put("ok", false).put("status", null).put("contentType", null).put("bytes", 0)
+      .put("attempts", 0).put("startedAt", null).put("elapsedMs", 0).put("node", null).put("data", null)
+      .put("error", new JsonObject().put("kind", kind).put("message", message));
+    record(job, result, false, kind.equals("cancelled"));
+  }
+
+  private void emitCancelled(Job job, Job.Pending pending, String message) {
+    JsonObject result = resultBase(job, pending.request)
+      .put("finalUrl", null).put("ok", false).put("status", null).put("contentType", null).put("bytes", 0)
+      .put("attempts", pending.attempts).put("startedAt", pending.startedAt).put("elapsedMs", elapsedMs(pending))
+      .put("node", null).put("data", null)
+      .put("error", new JsonObject().put("kind", "cancelled").put("message", message));
+    record(job, result, false, true);
+  }
+
+  private static JsonObject resultBase(Job job, RequestSpec request) {
+    return new JsonObject().put("jobId", job.id).put("seq", job.nextSeq++).put("index", request.index())
+      .put("url", request.url()).put("depth", 0);
+  }
+
+  private static long elapsedMs(Job.Pending pending) {
+    return pending.startNanos == 0 ? 0 : (System.nanoTime() - pending.startNanos) / 1_000_000;
+  }
+
+  /** Counts a result, feeds the mode, and sends it to the sink and the results address. */
+  private void record(Job job, JsonObject result, boolean ok, boolean cancelled) {
+    if (ok) {
+      job.ok++;
+    } else if (cancelled) {
+      job.cancelled++;
+    } else {
+      job.failed++;
+    }
+    if (job.ending == null) {
+      noteWinnerOrError(job, result, ok);
+      job.signals.onResult(ok);
+    }
+    sinkUnacked++;
+    bus.request(Addresses.SINK_WRITE, new ResultLine(job.id, result.getLong("seq"), result.encode()))
+      .onComplete(accepted -> {
+        sinkUnacked--;
+        if (sinkUnacked == SINK_WINDOW / 2) {
+          pump();
+        }
+      });
+    bus.publish(Addresses.results(job.id), result);
+  }
+
+  private static void noteWinnerOrError(Job job, JsonObject result, boolean ok) {
+    Mode mode = job.spec.mode();
+    boolean wins = (mode == Mode.ANY && ok) || mode == Mode.FIRST;
+    if (wins && job.winner == null) {
+      job.winner = brief(result);
+    }
+    if (mode == Mode.ALL && !ok && job.firstError == null) {
+      job.firstError = brief(result).put("error", result.getJsonObject("error"));
+    }
+  }
+
+  private static JsonObject brief(JsonObject result) {
+    return new JsonObject().put("seq", result.getLong("seq")).put("index", result.getLong("index"))
+      .put("url", result.getString("url")).put("status", result.getValue("status"));
+  }
+
+  // ---- the end of a job ------------------------------------------------------------------------
+
+  private void checkSettled(Job job) {
+    if (job.ending == null && job.allSettled()) {
+      job.signals.onAllSettled();
+    } else if (job.ending != null && job.allSettled() && job.state == JobState.RUNNING) {
+      finish(job);
+    }
+  }
+
+  /** The end is decided: abort what is in flight; {@link #pump()} cancels what never started. */
+  private void end(Job job, JobState state) {
+    vertx.cancelTimer(job.deadlineTimer);
+    if (!job.inFlight.isEmpty()) {
+      bus.publish(Addresses.FETCH_ABORT, new JsonObject().put("jobId", job.id));
+    }
+    String why = "the job ended (" + state.wire() + ") before this request finished";
+    for (Job.Pending pending : List.copyOf(job.inFlight.values())) {
+      job.inFlight.remove(pending.request.index());
+      nodeInFlight--;
+      emitCancelled(job, pending, why);
+    }
+    for (Job.Pending pending : List.copyOf(job.waitingRetry.values())) {
+      vertx.cancelTimer(pending.retryTimer);
+      emitCancelled(job, pending, why);
+    }
+    job.waitingRetry.clear();
+    while (!job.retryReady.isEmpty()) {
+      emitCancelled(job, job.retryReady.poll(), why);
+    }
+    pump();
+  }
+
+  private void finish(Job job) {
+    job.state = job.ending;
+    job.endedAt = Instant.now();
+    running.remove(job);
+    job.source.close();
+    JsonObject summary = job.summary();
+    bus.request(Addresses.SINK_CLOSE, new JsonObject().put("jobId", job.id).put("summary", summary))
+      .onComplete(closed -> {
+        if (closed.failed()) {
+          LOG.log(System.Logger.Level.ERROR, "job {0}: the sink could not close its files: {1}", job.id, closed.cause().getMessage());
+        }
+        bus.publish(Addresses.done(job.id), summary);
+        job.finish(summary);
+        forgetOldJobs(job);
+      });
+    startQueued();
+    pump();
+  }
+
+  private void forgetOldJobs(Job job) {
+    finishedOrder.add(job.id);
+    while (finishedOrder.size() > cfg.keepFinishedJobs()) {
+      jobs.remove(finishedOrder.poll());
+    }
+  }
+}

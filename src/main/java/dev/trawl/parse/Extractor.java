@@ -1,0 +1,160 @@
+package dev.trawl.parse;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.pointer.JsonPointer;
+import io.vertx.core.buffer.Buffer;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.jsoup.select.Elements;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Pure extraction: body bytes and a base URI in, a {@link ParsedPage} out. No I/O and no Vert.x
+ * runtime, so it runs on a worker thread or in a plain unit test alike.
+ */
+public final class Extractor {
+
+  private static final Set<String> LINK_ATTRS = Set.of("href", "src", "action", "srcset", "poster", "data", "cite");
+
+  private Extractor() {
+  }
+
+  /**
+   * Parses {@code body} as {@code spec.as()} resolved against {@code contentType}.
+   *
+   * @throws ParseException with kind {@code content_type} or {@code parse}
+   */
+  public static ParsedPage extract(ParseSpec spec, byte[] body, String contentType, String baseUri, boolean keepText) {
+    ParseAs as = spec.as().resolve(contentType);
+    return switch (as) {
+      case HTML -> html(spec, body, contentType, baseUri, keepText);
+      case JSON -> json(spec, body, contentType, keepText);
+      case TEXT -> text(body, contentType);
+      case NONE, AUTO -> keepText ? new ParsedPage(null, null, decode(body, contentType)) : ParsedPage.EMPTY;
+    };
+  }
+
+  private static ParsedPage html(ParseSpec spec, byte[] body, String contentType, String baseUri, boolean keepText) {
+    Document doc;
+    try {
+      // A null charset lets jsoup look for a BOM and <meta charset> before falling back.
+      doc = Jsoup.parse(new ByteArrayInputStream(body), charsetName(contentType), baseUri);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    JsonObject data = new JsonObject();
+    if (spec.fields().isEmpty()) {
+      data.put("title", doc.title());
+    }
+    for (FieldSelector field : spec.fields()) {
+      data.put(field.name(), select(doc, field));
+    }
+    JsonArray links = spec.links() ? links(doc) : null;
+    return new ParsedPage(data, links, keepText ? doc.outerHtml() : null);
+  }
+
+  private static Object select(Document doc, FieldSelector field) {
+    if (field.all()) {
+      JsonArray values = new JsonArray();
+      for (Element element : doc.select(field.css())) {
+        values.add(valueOf(element, field.attr()));
+      }
+      return values;
+    }
+    Element first = doc.selectFirst(field.css());
+    return first == null ? null : valueOf(first, field.attr());
+  }
+
+  private static String valueOf(Element element, String attr) {
+    if (attr == null) {
+      return element.text();
+    }
+    if (LINK_ATTRS.contains(attr.toLowerCase(Locale.ROOT)) && element.hasAttr(attr)) {
+      String absolute = element.absUrl(attr);
+      return absolute.isEmpty() ? element.attr(attr) : absolute;
+    }
+    return element.hasAttr(attr) ? element.attr(attr) : null;
+  }
+
+  private static JsonArray links(Document doc) {
+    Elements anchors = doc.select("a[href]");
+    Set<String> seen = new LinkedHashSet<>();
+    for (Element anchor : anchors) {
+      String url = anchor.absUrl("href");
+      if (url.startsWith("http://") || url.startsWith("https://")) {
+        int hash = url.indexOf('#');
+        seen.add(hash < 0 ? url : url.substring(0, hash));
+      }
+    }
+    return new JsonArray(new java.util.ArrayList<>(seen));
+  }
+
+  private static ParsedPage json(ParseSpec spec, byte[] body, String contentType, boolean keepText) {
+    String mime = ParseAs.mimeOf(contentType);
+    if (!ParseAs.isJson(mime)) {
+      throw new ParseException("content_type", "expected JSON, the server sent " + (mime.isEmpty() ? "no Content-Type" : mime));
+    }
+    Object root;
+    try {
+      root = Json.decodeValue(Buffer.buffer(body));
+    } catch (DecodeException e) {
+      throw new ParseException("parse", "invalid JSON: " + firstLine(e.getMessage()));
+    }
+    JsonObject data;
+    if (spec.json().isEmpty()) {
+      data = root instanceof JsonObject obj ? obj : new JsonObject().put("value", root);
+    } else {
+      data = new JsonObject();
+      spec.json().forEach((name, pointer) -> data.put(name, JsonPointer.from(pointer).queryJson(root)));
+    }
+    return new ParsedPage(data, null, keepText ? new String(body, StandardCharsets.UTF_8) : null);
+  }
+
+  private static ParsedPage text(byte[] body, String contentType) {
+    return new ParsedPage(new JsonObject().put("text", decode(body, contentType)), null, null);
+  }
+
+  private static String decode(byte[] body, String contentType) {
+    String name = charsetName(contentType);
+    Charset charset = StandardCharsets.UTF_8;
+    if (name != null && Charset.isSupported(name)) {
+      charset = Charset.forName(name);
+    }
+    return new String(body, charset);
+  }
+
+  /** The {@code charset} parameter of a Content-Type, or null. */
+  static String charsetName(String contentType) {
+    if (contentType == null) {
+      return null;
+    }
+    for (String param : contentType.split(";")) {
+      String p = param.trim();
+      if (p.toLowerCase(Locale.ROOT).startsWith("charset=")) {
+        String name = p.substring(8).trim().replace("\"", "");
+        return Charset.isSupported(name) ? name : null;
+      }
+    }
+    return null;
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}

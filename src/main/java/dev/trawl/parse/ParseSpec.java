@@ -1,0 +1,122 @@
+package dev.trawl.parse;
+
+import dev.trawl.config.Problems;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.pointer.JsonPointer;
+import org.jsoup.select.Selector;
+import org.jsoup.select.QueryParser;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What to extract from a body ({@code parse} in a job).
+ *
+ * @param as     how the body is parsed
+ * @param fields CSS selectors for HTML
+ * @param json   JSON Pointers for JSON, by field name
+ * @param links  whether the result lists the page's outgoing links
+ */
+public record ParseSpec(ParseAs as, List<FieldSelector> fields, Map<String, String> json, boolean links) {
+
+  public static final ParseSpec DEFAULT = new ParseSpec(ParseAs.AUTO, List.of(), Map.of(), false);
+  private static final Set<String> KEYS = Set.of("as", "fields", "json", "links");
+
+  public static ParseSpec parse(JsonObject obj, String path, Problems problems) {
+    if (obj == null) {
+      return DEFAULT;
+    }
+    problems.unknownKeys(obj, path, KEYS);
+    return new ParseSpec(
+      parseAs(problems.string(obj, "as", path, "auto"), Problems.join(path, "as"), problems),
+      parseFields(problems.object(obj, "fields", path), Problems.join(path, "fields"), problems),
+      parsePointers(problems.object(obj, "json", path), Problems.join(path, "json"), problems),
+      problems.bool(obj, "links", path, false));
+  }
+
+  private static ParseAs parseAs(String value, String path, Problems problems) {
+    try {
+      return ParseAs.of(value);
+    } catch (IllegalArgumentException e) {
+      problems.add(path, "must be one of auto, text, json, html, none");
+      return ParseAs.AUTO;
+    }
+  }
+
+  private static List<FieldSelector> parseFields(JsonObject obj, String path, Problems problems) {
+    List<FieldSelector> fields = new ArrayList<>();
+    if (obj == null) {
+      return fields;
+    }
+    for (String name : obj.fieldNames()) {
+      Object spec = obj.getValue(name);
+      boolean oneString = spec instanceof String;
+      boolean oneElementArray = spec instanceof JsonArray a && a.size() == 1 && a.getValue(0) instanceof String;
+      if (!oneString && !oneElementArray) {
+        problems.add(Problems.join(path, name), "must be a CSS selector or a one-element array of one");
+        continue;
+      }
+      FieldSelector field = FieldSelector.of(name, spec);
+      if (validCss(field.css(), Problems.join(path, name), problems)) {
+        fields.add(field);
+      }
+    }
+    return List.copyOf(fields);
+  }
+
+  private static boolean validCss(String css, String path, Problems problems) {
+    try {
+      QueryParser.parse(css);
+      return true;
+    } catch (Selector.SelectorParseException | IllegalArgumentException e) {
+      problems.add(path, "invalid CSS selector: " + e.getMessage());
+      return false;
+    }
+  }
+
+  private static Map<String, String> parsePointers(JsonObject obj, String path, Problems problems) {
+    Map<String, String> pointers = new LinkedHashMap<>();
+    if (obj == null) {
+      return pointers;
+    }
+    for (String name : obj.fieldNames()) {
+      Object pointer = obj.getValue(name);
+      if (!(pointer instanceof String text) || !validPointer(text)) {
+        problems.add(Problems.join(path, name), "must be a JSON Pointer such as /items/0/name");
+        continue;
+      }
+      pointers.put(name, text);
+    }
+    return pointers;
+  }
+
+  private static boolean validPointer(String text) {
+    try {
+      JsonPointer.from(text);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+      .put("as", as.wire())
+      .put("fields", FieldSelector.toJson(fields))
+      .put("json", new JsonObject(new LinkedHashMap<>(json)))
+      .put("links", links);
+  }
+
+  /** Inverse of {@link #toJson()}; the input was validated when the job was accepted. */
+  public static ParseSpec fromJson(JsonObject json) {
+    List<FieldSelector> fields = new ArrayList<>();
+    json.getJsonObject("fields").forEach(e -> fields.add(FieldSelector.of(e.getKey(), e.getValue())));
+    Map<String, String> pointers = new LinkedHashMap<>();
+    json.getJsonObject("json").forEach(e -> pointers.put(e.getKey(), (String) e.getValue()));
+    return new ParseSpec(ParseAs.of(json.getString("as")), List.copyOf(fields), pointers, json.getBoolean("links"));
+  }
+}

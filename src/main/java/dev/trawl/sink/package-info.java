@@ -1,0 +1,2 @@
+/** Writing results and summaries to disk through AsyncFile. */
+package dev.trawl.sink;
