@@ -8,16 +8,16 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 
 /** Vert.x metrics through Micrometer, scraped as Prometheus text at {@code /metrics}. */
-final class Metrics {
+public final class Metrics {
 
   private Metrics() {
   }
 
-  static VertxBuilder enable(VertxOptions options) {
+  public static VertxBuilder enable(VertxOptions options) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
       .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
       .setJvmMetricsEnabled(true)
       .setEnabled(true);
-    return Vertx.builder().with(options.setMetricsOptions(metrics)).withMetrics(new MicrometerMetricsFactory());
+    return Vertx.builder().with(NodeOptions.apply(options).setMetricsOptions(metrics)).withMetrics(new MicrometerMetricsFactory());
   }
 }

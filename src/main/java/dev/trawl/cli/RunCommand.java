@@ -103,7 +103,7 @@ public final class RunCommand {
   }
 
   static int runJob(JsonObject job, JsonObject config, PrintStream err) {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(NodeOptions.apply(new io.vertx.core.VertxOptions()));
     Thread interrupt = new Thread(() -> drain(vertx));
     Runtime.getRuntime().addShutdownHook(interrupt);
     try {

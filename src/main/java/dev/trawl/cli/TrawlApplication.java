@@ -3,7 +3,11 @@ package dev.trawl.cli;
 import dev.trawl.Addresses;
 import dev.trawl.config.ConfigException;
 import dev.trawl.config.ConfigLoader;
+import dev.trawl.TrawlVerticle;
+import io.vertx.core.Deployable;
 import io.vertx.core.VertxBuilder;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.launcher.application.HookContext;
@@ -11,7 +15,10 @@ import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The service: the stock Vert.x launcher with three changes. A missing or invalid config stops
@@ -64,6 +71,19 @@ public final class TrawlApplication extends VertxApplication {
     }
 
     @Override
+    public Supplier<? extends Deployable> verticleSupplier() {
+      return TrawlVerticle::new;
+    }
+
+    @Override
+    public void afterVerticleDeployed(HookContext context) {
+      JsonObject http = effective.getJsonObject("http");
+      System.err.println(http.getBoolean("enabled")
+        ? "trawl: ready, HTTP API on http://" + http.getString("host") + ":" + http.getInteger("port") + "/"
+        : "trawl: ready, HTTP API off (http.enabled=false)");
+    }
+
+    @Override
     public VertxBuilder createVertxBuilder(VertxOptions options) {
       return Metrics.enable(options);
     }
@@ -73,7 +93,11 @@ public final class TrawlApplication extends VertxApplication {
       try {
         context.vertx().eventBus().request(Addresses.NODE_DRAIN, new JsonObject())
           .toCompletionStage().toCompletableFuture().get(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (Exception e) {
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS)) {
+          System.err.println("trawl: stopping without a full drain: " + e.getCause().getMessage());
+        }
+      } catch (InterruptedException | TimeoutException e) {
         System.err.println("trawl: stopping without a full drain: " + e);
       }
     }
