@@ -1,0 +1,74 @@
+package dev.trawl.config;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+
+  @ParameterizedTest
+  @CsvSource({
+    "http.port, TRAWL_HTTP_PORT",
+    "fetch.maxInFlight, TRAWL_FETCH_MAX_IN_FLIGHT",
+    "fetch.blockPrivateNetworks, TRAWL_FETCH_BLOCK_PRIVATE_NETWORKS",
+    "sink.flushMs, TRAWL_SINK_FLUSH_MS"})
+  void environmentNamesFollowTheKeys(String key, String env) {
+    assertEquals(env, ConfigLoader.envName(key));
+  }
+
+  @Test
+  void defaultsFileAndEnvironmentAreLayeredInThatOrder() {
+    JsonObject file = new JsonObject().put("http", new JsonObject().put("port", 9000)).put("sink", new JsonObject().put("dir", "out"));
+    TrawlConfig config = ConfigLoader.effective(file, Map.of("TRAWL_HTTP_PORT", "9090", "TRAWL_FETCH_BLOCK_PRIVATE_NETWORKS", "false"));
+    assertEquals(9090, config.httpPort());
+    assertEquals("out", config.sinkDir());
+    assertFalse(config.blockPrivateNetworks());
+    assertEquals(1000, config.sinkFlushMs(), "untouched keys keep their defaults");
+  }
+
+  @Test
+  void everyProblemIsReportedOnOneLine() {
+    JsonObject file = new JsonObject().put("htp", 1).put("http", new JsonObject().put("port", "eighty"))
+      .put("fetch", new JsonObject().put("maxInFlight", 0));
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.effective(file, Map.of("TRAWL_SINK_FLUSH_MS", "soon")));
+    assertTrue(e.getMessage().contains("unknown key htp"), e.getMessage());
+    assertTrue(e.getMessage().contains("http.port must be a whole number"), e.getMessage());
+    assertTrue(e.getMessage().contains("TRAWL_SINK_FLUSH_MS must be a whole number"), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"));
+  }
+
+  @Test
+  void rangesAreCheckedAfterTypes() {
+    ConfigException e = assertThrows(ConfigException.class,
+      () -> ConfigLoader.effective(new JsonObject().put("fetch", new JsonObject().put("maxInFlight", 0)), Map.of()));
+    assertTrue(e.getMessage().contains("fetch.maxInFlight must be at least 1"), e.getMessage());
+  }
+
+  @Test
+  void aMissingOrBrokenFileIsOneReadableLine(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    ConfigException missing = assertThrows(ConfigException.class, () -> ConfigLoader.readArgument(dir.resolve("nope.json").toString()));
+    assertTrue(missing.getMessage().endsWith("does not exist"));
+    Path broken = Files.writeString(dir.resolve("broken.json"), "{\"http\": ");
+    ConfigException invalid = assertThrows(ConfigException.class, () -> ConfigLoader.readArgument(broken.toString()));
+    assertTrue(invalid.getMessage().contains("is not a JSON object"), invalid.getMessage());
+    assertEquals(8081, ConfigLoader.readArgument("{\"http\":{\"port\":8081}}").getJsonObject("http").getInteger("port"));
+  }
+
+  @Test
+  void theShippedConfigsAreValidAndTheServiceOneBlocksPrivateNetworks() {
+    TrawlConfig shipped = ConfigLoader.effective(ConfigLoader.readArgument("conf/config.json"), Map.of());
+    assertTrue(shipped.blockPrivateNetworks());
+    TrawlConfig demo = ConfigLoader.effective(ConfigLoader.readArgument("conf/demo.json"), Map.of());
+    assertFalse(demo.blockPrivateNetworks());
+  }
+}
