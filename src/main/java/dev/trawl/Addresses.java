@@ -19,7 +19,10 @@ public final class Addresses {
   public static final String SINK_WRITE = "trawl.sink.write";
   public static final String SINK_OPEN = "trawl.sink.open";
   public static final String SINK_CLOSE = "trawl.sink.close";
-  /** Reply once every line queued for {@code {"jobId"}} so far is written to the file (readable, not fsynced). */
+  /**
+   * Reply once every line queued for {@code {"jobId"}} so far is written (readable, not fsynced),
+   * with {@code {"length"}}: the bytes of the file known complete; no length once the file is closed.
+   */
   public static final String SINK_FLUSH = "trawl.sink.flush";
   /** Local: end every running job as cancelled and reply once its summary is on disk. */
   public static final String NODE_DRAIN = "trawl.node.drain";

@@ -69,9 +69,9 @@ final class ResultsStream {
     reading = true;
     again = false;
     boolean endedBeforeRead = jobEnded;
-    vertx.eventBus().request(Addresses.SINK_FLUSH, new JsonObject().put("jobId", jobId))
-      .compose(v -> openFile())
-      .compose(opened -> opened ? readToEnd() : Future.succeededFuture())
+    vertx.eventBus().<JsonObject>request(Addresses.SINK_FLUSH, new JsonObject().put("jobId", jobId))
+      .compose(flushed -> openFile().compose(opened -> !opened ? Future.succeededFuture()
+        : readUpTo(flushed.body().getLong("length", Long.MAX_VALUE))))
       .onComplete(result -> {
         reading = false;
         if (result.failed()) {
@@ -96,11 +96,16 @@ final class ResultsStream {
         }));
   }
 
-  private Future<Void> readToEnd() {
-    return writable().compose(v -> file.read(Buffer.buffer(CHUNK), 0, position, CHUNK)).compose(chunk -> {
+  /** Reads from where the last read stopped up to {@code complete} bytes (or the end of the file). */
+  private Future<Void> readUpTo(long complete) {
+    int length = (int) Math.min(CHUNK, complete - position);
+    if (length <= 0 || closed) {
+      return Future.succeededFuture();
+    }
+    return writable().compose(v -> file.read(Buffer.buffer(length), 0, position, length)).compose(chunk -> {
       position += chunk.length();
       emitCompleteLines(chunk);
-      return chunk.length() == CHUNK && !closed ? readToEnd() : Future.succeededFuture();
+      return chunk.length() == length ? readUpTo(complete) : Future.succeededFuture();
     });
   }
 
