@@ -125,6 +125,7 @@ class FetchErrorsIT {
     JsonObject job = new JsonObject().put("name", "session")
       .put("requests", new JsonArray().add(origin.url("/cookie/set")))
       .put("cookies", new JsonObject().put("session", "abc"))
+      .put("headers", new JsonObject().put("user-agent", "mine/1"))
       .put("limits", new JsonObject().put("concurrency", 1));
     JsonObject second = new JsonObject().put("name", "post")
       .put("requests", new JsonArray().add(new JsonObject().put("url", origin.url("/echo")).put("method", "POST")
@@ -134,6 +135,8 @@ class FetchErrorsIT {
       .onComplete(ctx.succeeding(summaries -> ctx.verify(() -> {
         List<JsonObject> results = Jobs.readResults(summaries.get(0).getString("output"));
         assertEquals("session=abc; flavour=oolong", result(results, 1).getJsonObject("data").getString("cookie"));
+        assertEquals(new JsonArray().add("mine/1"), result(results, 1).getJsonObject("data").getJsonArray("userAgents"),
+          "the job's User-Agent replaces the default, and only one is sent");
         JsonObject echo = Jobs.readResults(summaries.get(1).getString("output")).get(0).getJsonObject("data");
         assertEquals("POST", echo.getString("method"));
         assertEquals("application/json", echo.getString("contentType"));

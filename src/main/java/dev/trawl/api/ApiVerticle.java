@@ -59,6 +59,8 @@ public class ApiVerticle extends VerticleBase {
     router.get("/jobs/:id/results").handler(this::results);
     router.delete("/jobs/:id").handler(this::cancel);
     router.route().failureHandler(this::failure);
+    router.errorHandler(404, ctx -> json(ctx, 404, new JsonObject().put("error", "no such resource")));
+    router.errorHandler(405, ctx -> json(ctx, 405, new JsonObject().put("error", "method not allowed")));
     return router;
   }
 

@@ -69,7 +69,8 @@ public class FetchVerticle extends VerticleBase {
     http = vertx.createHttpClient(clientOptions(), new PoolOptions()
       .setHttp1MaxSize(cfg.perHostPool())
       .setHttp2MaxSize(cfg.perHostPool()));
-    client = WebClient.wrap(http, new WebClientOptions().setUserAgent(cfg.userAgent()));
+    // The User-Agent is set per request (a job's own wins); the client's would be sent as well.
+    client = WebClient.wrap(http, new WebClientOptions().setUserAgentEnabled(false));
     ((WebClientInternal) client).addInterceptor(this::intercept);
     return Future.all(
       vertx.eventBus().<FetchRequest>consumer(Addresses.FETCH, this::onFetch).completion(),
@@ -188,6 +189,7 @@ public class FetchVerticle extends VerticleBase {
 
   private MultiMap headersFor(Exchange exchange, URI uri) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    headers.set(HttpHeaders.USER_AGENT, cfg.userAgent());
     exchange.request.headers().forEach(headers::set);
     if (!sameHost(uri, exchange.request.url())) {
       headers.remove(HttpHeaders.AUTHORIZATION); // never hand credentials to another host on a redirect
@@ -222,8 +224,12 @@ public class FetchVerticle extends VerticleBase {
       exchange.attach(ctx.clientRequest());
     }
     if (exchange != null && ctx.phase() == ClientPhase.RECEIVE_RESPONSE && declaredTooLarge(ctx)) {
-      abort(exchange, "too_large", "Content-Length " + ctx.clientResponse().getHeader(HttpHeaders.CONTENT_LENGTH)
-        + " is over fetch.maxBodyBytes=" + cfg.maxBodyBytes());
+      // Refused before reading a byte; failing the context (not just returning) lets the
+      // WebClient settle its future, and the abort resets the connection under it.
+      FetchException tooLarge = new FetchException("too_large", "Content-Length "
+        + ctx.clientResponse().getHeader(HttpHeaders.CONTENT_LENGTH) + " is over fetch.maxBodyBytes=" + cfg.maxBodyBytes());
+      exchange.abort(tooLarge, failure(exchange, tooLarge));
+      ctx.fail(tooLarge);
       return;
     }
     ctx.next();

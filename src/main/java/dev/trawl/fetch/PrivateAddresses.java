@@ -43,13 +43,29 @@ public final class PrivateAddresses {
     if ((b[0] & 0xfe) == 0xfc) {
       return true; // unique local fc00::/7
     }
-    boolean mapped = true;
+    boolean zeroPrefix = true;
     for (int i = 0; i < 10; i++) {
-      mapped &= b[i] == 0;
+      zeroPrefix &= b[i] == 0;
     }
-    if (mapped && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
+    boolean mapped = zeroPrefix && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff; // ::ffff:a.b.c.d
+    boolean compatible = zeroPrefix && b[10] == 0 && b[11] == 0;                      // ::a.b.c.d
+    boolean nat64 = (b[0] & 0xff) == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b
+      && allZero(b, 4, 12);                                                             // 64:ff9b::/96
+    if (mapped || compatible || nat64) {
       return blockedV4(new byte[] {b[12], b[13], b[14], b[15]});
     }
+    if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02) {                               // 6to4 2002::/16
+      return blockedV4(new byte[] {b[2], b[3], b[4], b[5]});
+    }
     return false;
+  }
+
+  private static boolean allZero(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 }

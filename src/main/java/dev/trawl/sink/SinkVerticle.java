@@ -25,6 +25,8 @@ import java.util.Map;
  */
 public class SinkVerticle extends VerticleBase {
 
+  private static final System.Logger LOG = System.getLogger(SinkVerticle.class.getName());
+
   /** An open results file and the writes still in progress on it. */
   private static final class OpenFile {
     final AsyncFile file;
@@ -33,6 +35,7 @@ public class SinkVerticle extends VerticleBase {
     final List<Waiter> waiters = new ArrayList<>();
     long issued;
     long completed;
+    long failedWrites;
     boolean dirty;
 
     OpenFile(AsyncFile file, String path) {
@@ -97,6 +100,11 @@ public class SinkVerticle extends VerticleBase {
     open.file.write(Buffer.buffer(line.json()).appendByte((byte) '\n')).onComplete(done -> {
       open.completed++;
       releaseWaiters(open);
+      if (done.failed()) {
+        open.failedWrites++;
+        LOG.log(System.Logger.Level.ERROR, "{0}: result {1} was not written: {2}", open.path, line.seq(),
+          done.cause().getMessage());
+      }
     });
     if (open.file.writeQueueFull()) {
       open.heldAcks.add(message);
@@ -108,10 +116,13 @@ public class SinkVerticle extends VerticleBase {
   private void onFlush(Message<JsonObject> message) {
     OpenFile open = files.get(message.body().getString("jobId"));
     if (open == null) {
-      message.reply(null); // closed already: everything is on disk
+      message.reply(new JsonObject()); // closed already: the whole file is complete
       return;
     }
-    written(open).onComplete(done -> message.reply(null));
+    // Writes land at their own positions and may complete out of order, so only the bytes
+    // before the position of the last write issued now are known whole once those complete.
+    long complete = open.file.getWritePos();
+    written(open).onComplete(done -> message.reply(new JsonObject().put("length", complete)));
   }
 
   private void onClose(Message<JsonObject> message) {
@@ -127,6 +138,8 @@ public class SinkVerticle extends VerticleBase {
       .compose(v -> open.file.close())
       .andThen(v -> releaseAcks(open))
       .compose(v -> vertx.fileSystem().writeFile(summaryPath(open.path), summary))
+      .compose(v -> open.failedWrites == 0 ? Future.<Void>succeededFuture()
+        : Future.failedFuture(open.failedWrites + " results could not be written"))
       .onSuccess(v -> message.reply(null))
       .onFailure(error -> message.fail(500, "cannot close " + open.path + ": " + error.getMessage()));
   }

@@ -54,7 +54,8 @@ public final class Origin {
     router.get("/big/:bytes").handler(this::big);
     router.get("/cookie/set").handler(ctx -> ctx.response().putHeader("Set-Cookie", "flavour=oolong; Path=/").end("set"));
     router.get("/cookie/echo").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
-      .end(new JsonObject().put("cookie", ctx.request().getHeader("Cookie")).encode()));
+      .end(new JsonObject().put("cookie", ctx.request().getHeader("Cookie"))
+        .put("userAgents", new io.vertx.core.json.JsonArray(ctx.request().headers().getAll("User-Agent"))).encode()));
     router.post("/echo").handler(this::echo);
     server = vertx.createHttpServer().requestHandler(router);
     return server.listen(0, "127.0.0.1").map(this);
