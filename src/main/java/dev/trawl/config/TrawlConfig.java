@@ -96,6 +96,11 @@ public final class TrawlConfig {
     return section("jobs").getInteger("keepFinished");
   }
 
+  /** Where a job's {@code requestsFile} must lie; empty allows any path the node can read. */
+  public String requestsFileDir() {
+    return section("jobs").getString("requestsFileDir");
+  }
+
   public int queueCapacity() {
     return section("queue").getInteger("capacity");
   }

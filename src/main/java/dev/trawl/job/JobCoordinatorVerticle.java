@@ -51,12 +51,16 @@ public class JobCoordinatorVerticle extends VerticleBase {
   private int sinkUnacked;
   private int rotation;
   private long dispatchCounter;
+  private final JobMetrics metrics = new JobMetrics();
 
   @Override
   public Future<?> start() {
     cfg = TrawlConfig.from(config());
     defaults = JobDefaults.of(cfg);
     bus = vertx.eventBus();
+    metrics.gauge("trawl.jobs.running", "Jobs running on this node", running::size);
+    metrics.gauge("trawl.jobs.queued", "Jobs waiting for a slot (jobs.maxConcurrent)", queued::size);
+    metrics.gauge("trawl.fetch.in.flight", "Requests handed to fetchers and not answered yet", () -> nodeInFlight);
     return Future.all(List.of(
       bus.<JsonObject>consumer(Addresses.JOBS_SUBMIT, this::onSubmit).completion(),
       bus.<JsonObject>consumer(Addresses.JOBS_GET, this::onGet).completion(),
@@ -98,10 +102,21 @@ public class JobCoordinatorVerticle extends VerticleBase {
       return Future.succeededFuture((long) spec.requests().size());
     }
     String file = spec.requestsFile();
+    if (!insideRequestsFileDir(file)) {
+      return Future.failedFuture("requestsFile: " + file + " is outside jobs.requestsFileDir=" + cfg.requestsFileDir());
+    }
     return vertx.executeBlocking(() -> LineCounter.count(Path.of(file)), false)
       .recover(error -> Future.failedFuture("requestsFile: cannot read " + file + ": " + error.getMessage()))
       .compose(total -> total <= cfg.maxRequestsPerJob() ? Future.succeededFuture(total)
         : Future.failedFuture("requestsFile: " + total + " requests, over jobs.maxRequests=" + cfg.maxRequestsPerJob()));
+  }
+
+  private boolean insideRequestsFileDir(String file) {
+    if (cfg.requestsFileDir().isEmpty()) {
+      return true;
+    }
+    Path root = Path.of(cfg.requestsFileDir()).toAbsolutePath().normalize();
+    return Path.of(file).toAbsolutePath().normalize().startsWith(root);
   }
 
   private JsonObject accept(JobSpec spec, long total) {
@@ -383,9 +398,14 @@ public class JobCoordinatorVerticle extends VerticleBase {
       noteWinnerOrError(job, result, ok);
       job.signals.onResult(ok);
     }
+    metrics.result(ok ? "ok" : result.getJsonObject("error").getString("kind"));
     sinkUnacked++;
     bus.request(Addresses.SINK_WRITE, new ResultLine(job.id, result.getLong("seq"), result.encode()))
       .onComplete(accepted -> {
+        if (accepted.failed()) {
+          LOG.log(System.Logger.Level.ERROR, "job {0}: result {1} not written: {2}", job.id, result.getLong("seq"),
+            accepted.cause().getMessage());
+        }
         sinkUnacked--;
         if (sinkUnacked == SINK_WINDOW / 2) {
           pump();
