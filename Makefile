@@ -3,7 +3,7 @@ JAR := target/trawl.jar
 JAVA_OPTS ?= -XX:+UseParallelGC -Xss512k
 MVN := mvn -B
 
-.PHONY: build run test demo clean
+.PHONY: build run test demo bench-core clean
 
 build: $(JAR)
 
@@ -18,6 +18,10 @@ test:
 
 demo: $(JAR)
 	java $(JAVA_OPTS) -jar $(JAR) demo -conf conf/demo.json
+
+# The core pipeline's figures: an N-page job and a 1,000,000-line requestsFile under -Xmx256m.
+bench-core: $(JAR)
+	bench/core.sh
 
 clean:
 	$(MVN) clean

@@ -1,6 +1,7 @@
 package dev.trawl;
 
 import dev.trawl.cli.DemoCommand;
+import dev.trawl.cli.DemoSite;
 import dev.trawl.cli.RunCommand;
 import dev.trawl.cli.TrawlApplication;
 
@@ -21,7 +22,15 @@ public final class Main {
     switch (command) {
       case "run" -> System.exit(RunCommand.main(rest));
       case "demo" -> System.exit(DemoCommand.main(rest));
+      case "site" -> exitUnlessServing(DemoSite.main(rest));
       default -> TrawlApplication.launch(args);
+    }
+  }
+
+  /** A negative code means a server is up and the process should keep running. */
+  private static void exitUnlessServing(int code) {
+    if (code >= 0) {
+      System.exit(code);
     }
   }
 }
