@@ -20,8 +20,8 @@ public final class Addresses {
   public static final String SINK_OPEN = "trawl.sink.open";
   public static final String SINK_CLOSE = "trawl.sink.close";
   /**
-   * Reply once every line queued for {@code {"jobId"}} so far is written (readable, not fsynced),
-   * with {@code {"length"}}: the bytes of the file known complete; no length once the file is closed.
+   * Local: reply {@code {"length"}}, the bytes of {@code {"jobId"}}'s file known to be written
+   * whole (readable, not fsynced); no length once the file is closed and complete.
    */
   public static final String SINK_FLUSH = "trawl.sink.flush";
   /** Local: end every running job as cancelled and reply once its summary is on disk. */

@@ -113,7 +113,8 @@ class PipelineIT {
       assertEquals("succeeded", summary.getString("state"));
       assertEquals(2, summary.getJsonObject("winner").getLong("index"));
       assertEquals(1, summary.getLong("ok"));
-      assertEquals(1, summary.getLong("cancelled"), "the held request is cancelled");
+      assertEquals(2, summary.getLong("failed") + summary.getLong("cancelled"));
+      assertTrue(summary.getLong("cancelled") >= 1, "the held request is cancelled");
       ctx.completeNow();
     })));
   }
@@ -211,8 +212,9 @@ class PipelineIT {
           response.handler(chunk -> {
             streamed.addAll(lines.feed(chunk));
             if (streamed.size() == 2) {
-              ctx.verify(() -> assertEquals(1, origin.holding(), "the slowest request is still unanswered"));
-              origin.releaseHeld();
+              // Two records are here, and the slowest request cannot have been answered: the
+              // origin answers /hold only when told to, which happens now.
+              origin.whenHolding(1).onSuccess(v -> origin.releaseHeld());
             }
           });
           response.end().onComplete(ctx.succeeding(v -> ctx.verify(() -> {

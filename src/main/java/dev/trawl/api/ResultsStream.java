@@ -54,7 +54,15 @@ final class ResultsStream {
       jobEnded = true;
       readMore();
     });
-    return Future.all(wakeUps.completion(), done.completion()).onSuccess(v -> readMore()).mapEmpty();
+    // The job may have ended between the caller's look and these subscriptions: look again.
+    return Future.all(wakeUps.completion(), done.completion())
+      .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.JOBS_GET, new JsonObject().put("id", jobId)))
+      .onSuccess(reply -> {
+        jobEnded |= reply.body().getString("endedAt") != null;
+        readMore();
+      })
+      .onFailure(this::fail)
+      .mapEmpty();
   }
 
   /** Reads to the current end of the file; a wake-up during a read makes it go round again. */
@@ -109,19 +117,24 @@ final class ResultsStream {
     });
   }
 
+  /** Sends the lines {@code chunk} completes (with {@code seq >= from}); keeps an unfinished one. */
   private void emitCompleteLines(Buffer chunk) {
-    Buffer data = partial.length() == 0 ? chunk : partial.appendBuffer(chunk);
-    int start = 0;
     Buffer out = Buffer.buffer();
-    for (int i = 0; i < data.length(); i++) {
-      if (data.getByte(i) == '\n') {
-        if (seqOf(data, start, i) >= from) {
-          out.appendBuffer(data, start, i + 1 - start);
-        }
-        start = i + 1;
+    int start = 0;
+    for (int i = 0; i < chunk.length(); i++) {
+      if (chunk.getByte(i) != '\n') {
+        continue;
       }
+      Buffer line = partial.length() == 0 ? chunk.getBuffer(start, i + 1) : partial.appendBuffer(chunk, start, i + 1 - start);
+      partial = Buffer.buffer();
+      if (seqOf(line, 0, line.length() - 1) >= from) {
+        out.appendBuffer(line);
+      }
+      start = i + 1;
     }
-    partial = data.getBuffer(start, data.length());
+    if (start < chunk.length()) {
+      partial.appendBuffer(chunk, start, chunk.length() - start);
+    }
     if (out.length() > 0 && !closed) {
       response.write(out);
     }

@@ -72,6 +72,18 @@ public final class TrawlConfig {
     return section("fetch").getInteger("maxRedirects");
   }
 
+  /** The longest {@code Retry-After} Trawl waits for; a longer one is cut to this. */
+  public long maxRetryAfterMs() {
+    return section("fetch").getLong("maxRetryAfterMs");
+  }
+
+  /** Host names (as written in URLs) the private-network guard lets through, e.g. an intranet service. */
+  public java.util.Set<String> allowPrivateHosts() {
+    java.util.Set<String> hosts = new java.util.HashSet<>();
+    section("fetch").getJsonArray("allowPrivateHosts").forEach(h -> hosts.add(String.valueOf(h).toLowerCase(java.util.Locale.ROOT)));
+    return hosts;
+  }
+
   public boolean blockPrivateNetworks() {
     return section("fetch").getBoolean("blockPrivateNetworks");
   }
@@ -123,6 +135,7 @@ public final class TrawlConfig {
     requireAtLeast(problems, "fetch.perHostPool", perHostPool(), 1);
     requireAtLeast(problems, "fetch.maxBodyBytes", maxBodyBytes(), 1);
     requireRange(problems, "fetch.maxRedirects", maxRedirects(), 0, 50);
+    requireAtLeast(problems, "fetch.maxRetryAfterMs", maxRetryAfterMs(), 0);
     requireAtLeast(problems, "parse.offloadBytes", parseOffloadBytes(), 0);
     requireAtLeast(problems, "jobs.maxRequests", maxRequestsPerJob(), 1);
     requireAtLeast(problems, "jobs.maxConcurrent", maxConcurrentJobs(), 1);

@@ -18,6 +18,16 @@ public final class ErrorKinds {
   private ErrorKinds() {
   }
 
+  /** Netty's HTTP decoder rejected the response: garbage, a bad status line, oversized headers. */
+  private static boolean notHttp(Throwable error) {
+    if (error instanceof io.netty.handler.codec.DecoderException) {
+      return true;
+    }
+    StackTraceElement[] stack = error.getStackTrace();
+    return stack.length > 0 && (stack[0].getClassName().startsWith("io.netty.handler.codec.http")
+      || stack.length > 2 && stack[2].getClassName().startsWith("io.netty.handler.codec.http"));
+  }
+
   public static String kindOf(Throwable error) {
     if (error instanceof FetchException e) {
       return e.kind();
@@ -27,6 +37,9 @@ public final class ErrorKinds {
     }
     if (error instanceof UnknownHostException) {
       return "dns";
+    }
+    if (notHttp(error)) {
+      return "connect";
     }
     if (error instanceof SSLException) {
       return "tls";
@@ -56,6 +69,9 @@ public final class ErrorKinds {
     String message = error.getMessage();
     if (error instanceof UnknownHostException) {
       return "cannot resolve host " + message;
+    }
+    if (notHttp(error)) {
+      return "the server's answer is not valid HTTP: " + message;
     }
     if (message == null || message.isBlank()) {
       return error.getClass().getSimpleName();

@@ -27,6 +27,8 @@ import io.vertx.ext.web.client.impl.ClientPhase;
 import io.vertx.ext.web.client.impl.HttpContext;
 import io.vertx.ext.web.client.impl.WebClientInternal;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Instant;
@@ -55,6 +57,7 @@ public class FetchVerticle extends VerticleBase {
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
   private TrawlConfig cfg;
+  private Set<String> allowedPrivateHosts;
   private HttpClient http;
   private WebClient client;
   private String node;
@@ -65,6 +68,7 @@ public class FetchVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     cfg = TrawlConfig.from(config());
+    allowedPrivateHosts = cfg.allowPrivateHosts();
     node = NodeId.get();
     http = vertx.createHttpClient(clientOptions(), new PoolOptions()
       .setHttp1MaxSize(cfg.perHostPool())
@@ -154,20 +158,34 @@ public class FetchVerticle extends VerticleBase {
   }
 
   /**
-   * Where to connect: with {@code fetch.blockPrivateNetworks} on, the host is resolved here and
-   * checked, and the connection goes to that very address; otherwise the client resolves it.
+   * Where to connect. A host that is an address in any spelling ({@code 127.1}, {@code 0x7f000001})
+   * is connected to as that address. With {@code fetch.blockPrivateNetworks} on, a name is resolved
+   * here and checked, and the connection goes to that very address, so no second DNS answer can
+   * slip past the check; otherwise the client resolves names itself (null).
    */
   private Future<SocketAddress> serverFor(URI uri) {
-    if (!cfg.blockPrivateNetworks()) {
+    String host = HostNames.hostOf(uri);
+    InetAddress literal;
+    try {
+      literal = host == null ? null : HostNames.literalAddress(host);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new FetchException("invalid_request", e.getMessage()));
+    }
+    if (host == null) {
+      return Future.failedFuture(new FetchException("invalid_request", "no host in " + uri));
+    }
+    boolean guarded = cfg.blockPrivateNetworks() && !allowedPrivateHosts.contains(host);
+    if (literal == null && !guarded) {
       return Future.succeededFuture(null);
     }
-    int port = Redirects.portOf(uri);
-    return ((VertxInternal) vertx).nameResolver().resolve(Redirects.hostOf(uri)).compose(address -> {
-      if (PrivateAddresses.isBlocked(address)) {
-        return Future.failedFuture(new FetchException("blocked",
-          uri.getHost() + " resolves to " + address.getHostAddress() + ", a private address (fetch.blockPrivateNetworks)"));
+    Future<InetAddress> address = literal != null ? Future.succeededFuture(literal)
+      : ((VertxInternal) vertx).nameResolver().resolve(host);
+    return address.compose(resolved -> {
+      if (guarded && PrivateAddresses.isBlocked(resolved)) {
+        return Future.failedFuture(new FetchException("blocked", host + " is " + resolved.getHostAddress()
+          + ", a private address (fetch.blockPrivateNetworks)"));
       }
-      return Future.succeededFuture(SocketAddress.inetSocketAddress(new java.net.InetSocketAddress(address, port)));
+      return Future.succeededFuture(SocketAddress.inetSocketAddress(new InetSocketAddress(resolved, HostNames.portOf(uri))));
     });
   }
 
@@ -204,8 +222,8 @@ public class FetchVerticle extends VerticleBase {
 
   private static boolean sameHost(URI uri, String originalUrl) {
     URI original = URI.create(originalUrl);
-    return Redirects.hostOf(uri).equalsIgnoreCase(Redirects.hostOf(original))
-      && Redirects.portOf(uri) == Redirects.portOf(original);
+    return String.valueOf(HostNames.hostOf(uri)).equals(HostNames.hostOf(original))
+      && HostNames.portOf(uri) == HostNames.portOf(original);
   }
 
   private static void keepCookies(Exchange exchange, HttpResponse<Buffer> response) {
@@ -232,7 +250,24 @@ public class FetchVerticle extends VerticleBase {
       ctx.fail(tooLarge);
       return;
     }
+    String undecoded = exchange == null || ctx.phase() != ClientPhase.RECEIVE_RESPONSE ? null : undecodedEncoding(ctx);
+    if (undecoded != null) {
+      FetchException cannotDecode = new FetchException("parse", "the body is encoded as '" + undecoded
+        + "', which Trawl cannot decode; its bytes are not reported as a page");
+      exchange.abort(cannotDecode, failure(exchange, cannotDecode));
+      ctx.fail(cannotDecode);
+      return;
+    }
     ctx.next();
+  }
+
+  /**
+   * The client decodes gzip and deflate and then drops {@code Content-Encoding}; one that is still
+   * there ({@code br} without a decoder, {@code gzip, gzip}) means the body is still encoded.
+   */
+  private static String undecodedEncoding(HttpContext<?> ctx) {
+    String encoding = ctx.clientResponse().getHeader(HttpHeaders.CONTENT_ENCODING);
+    return encoding == null || encoding.isBlank() || encoding.trim().equalsIgnoreCase("identity") ? null : encoding;
   }
 
   private boolean declaredTooLarge(HttpContext<?> ctx) {

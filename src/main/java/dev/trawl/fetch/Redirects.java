@@ -14,7 +14,7 @@ final class Redirects {
     try {
       URI next = base.resolve(location.trim());
       String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
-      if (!scheme.equals("http") && !scheme.equals("https") || next.getHost() == null) {
+      if (!scheme.equals("http") && !scheme.equals("https") || HostNames.hostOf(next) == null) {
         return null;
       }
       return next;
@@ -26,20 +26,5 @@ final class Redirects {
   /** 303 always, and 301/302 after a POST, turn into a GET without a body (as browsers do). */
   static boolean becomesGet(int status, String method) {
     return status == 303 || ((status == 301 || status == 302) && method.equals("POST"));
-  }
-
-  static String hostOf(URI uri) {
-    String host = uri.getHost();
-    if (host != null && host.startsWith("[") && host.endsWith("]")) {
-      return host.substring(1, host.length() - 1);
-    }
-    return host;
-  }
-
-  static int portOf(URI uri) {
-    if (uri.getPort() > 0) {
-      return uri.getPort();
-    }
-    return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
   }
 }

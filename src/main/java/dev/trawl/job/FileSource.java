@@ -20,6 +20,8 @@ import java.util.ArrayDeque;
 final class FileSource implements RequestSource {
 
   static final int HIGH_WATER = 512;
+  /** A line longer than this is not a request; it fails the source rather than filling memory. */
+  static final int MAX_LINE_BYTES = 1 << 20;
   static final int LOW_WATER = 128;
 
   private final AsyncFile file;
@@ -30,6 +32,7 @@ final class FileSource implements RequestSource {
   private boolean ended;
   private boolean paused;
   private Runnable listener = () -> { };
+  private java.util.function.Consumer<Throwable> errorListener = e -> { };
 
   private FileSource(AsyncFile file, Timeouts timeouts) {
     this.file = file;
@@ -37,7 +40,8 @@ final class FileSource implements RequestSource {
     this.lines = RecordParser.newDelimited("\n", file);
     lines.handler(this::onLine);
     lines.endHandler(v -> onEnd());
-    lines.exceptionHandler(e -> onEnd());
+    lines.maxRecordSize(MAX_LINE_BYTES);
+    lines.exceptionHandler(this::onFailure);
   }
 
   static Future<RequestSource> open(Vertx vertx, String path, Timeouts timeouts) {
@@ -47,15 +51,30 @@ final class FileSource implements RequestSource {
 
   private void onLine(Buffer line) {
     long index = lineNumber++;
-    String text = line.toString(StandardCharsets.UTF_8).strip();
-    if (!text.isEmpty()) {
-      ready.add(RequestSpec.ofLine(index, text, timeouts));
+    if (!blank(line)) {
+      ready.add(RequestSpec.ofLine(index, line.toString(StandardCharsets.UTF_8), timeouts));
     }
     if (ready.size() >= HIGH_WATER && !paused) {
       paused = true;
       lines.pause();
     }
     listener.run();
+  }
+
+  private void onFailure(Throwable error) {
+    ended = true;
+    errorListener.accept(error);
+  }
+
+  /** Blank as {@link LineCounter} counts it: only spaces, tabs and a CR. */
+  private static boolean blank(Buffer line) {
+    for (int i = 0; i < line.length(); i++) {
+      byte b = line.getByte(i);
+      if (b != ' ' && b != '\t' && b != '\r') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void onEnd() {
@@ -81,6 +100,11 @@ final class FileSource implements RequestSource {
   @Override
   public void onReady(Runnable listener) {
     this.listener = listener;
+  }
+
+  @Override
+  public void onError(java.util.function.Consumer<Throwable> listener) {
+    this.errorListener = listener;
   }
 
   @Override

@@ -5,7 +5,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,6 +18,8 @@ final class Job {
   /** A request between its first try and its result. */
   static final class Pending {
     final RequestSpec request;
+    /** {@code host:port}, the unit of per-host limits. */
+    final String host;
     int attempts;
     long dispatchId;
     String startedAt;
@@ -27,16 +28,19 @@ final class Job {
 
     Pending(RequestSpec request) {
       this.request = request;
+      this.host = HostGate.keyOf(request.url());
     }
   }
 
   final String id;
-  final JobSpec spec;
+  /** The spec; its inline requests are dropped when the job finishes (only the summary is kept). */
+  JobSpec spec;
   final String output;
   final Instant createdAt = Instant.now();
   final Map<Long, Pending> inFlight = new HashMap<>();
   final Map<Long, Pending> waitingRetry = new HashMap<>();
-  final ArrayDeque<Pending> retryReady = new ArrayDeque<>();
+  /** Requests that may not start yet: per-host limits, or back from a retry wait. */
+  final HostGate gate;
   final Map<String, String> cookies;
   final ResultSignals signals;
   RequestSource source;
@@ -51,6 +55,7 @@ final class Job {
   long cancelled;
   long nextSeq;
   long deadlineTimer = -1;
+  long wakeTimer = -1;
   JsonObject winner;
   JsonObject firstError;
   private final Promise<JsonObject> finished = Promise.promise();
@@ -62,6 +67,8 @@ final class Job {
     this.total = total;
     this.cookies = new LinkedHashMap<>(spec.cookies());
     this.signals = new ResultSignals(spec.mode());
+    this.gate = new HostGate(spec.limits().perHost(), spec.limits().perHostDelayMs(),
+      Math.max(256, 4 * spec.limits().concurrency()));
   }
 
   long done() {
@@ -70,7 +77,7 @@ final class Job {
 
   /** Every request has its result and the source has nothing left. */
   boolean allSettled() {
-    return source != null && source.exhausted() && inFlight.isEmpty() && waitingRetry.isEmpty() && retryReady.isEmpty();
+    return source != null && source.exhausted() && inFlight.isEmpty() && waitingRetry.isEmpty() && gate.parked() == 0;
   }
 
   /** Completes with the summary once the job has ended and its files are closed. */
@@ -82,7 +89,20 @@ final class Job {
     finished.tryComplete(summary);
   }
 
+  /**
+   * The summary. A job shows its end state and {@code endedAt} only once its files are closed,
+   * so a reader that sees them can read a complete results file.
+   */
   JsonObject summary() {
+    return state.terminal() ? summary(state, endedAt) : summary(state, null);
+  }
+
+  /** The summary as it will read once the job's files are closed. */
+  JsonObject finalSummary() {
+    return summary(ending, endedAt);
+  }
+
+  private JsonObject summary(JobState state, Instant endedAt) {
     Instant end = endedAt == null ? Instant.now() : endedAt;
     long elapsedMs = startedAt == null ? 0 : end.toEpochMilli() - startedAt.toEpochMilli();
     JsonObject summary = new JsonObject()

@@ -48,6 +48,8 @@ public class JobCoordinatorVerticle extends VerticleBase {
   private final ArrayDeque<Job> queued = new ArrayDeque<>();
   private final ArrayDeque<String> finishedOrder = new ArrayDeque<>();
   private int nodeInFlight;
+  /** Set by a drain (the node is stopping): no new job is accepted. */
+  private boolean draining;
   private int sinkUnacked;
   private int rotation;
   private long dispatchCounter;
@@ -77,6 +79,10 @@ public class JobCoordinatorVerticle extends VerticleBase {
       failWithProblems(message, List.of("the job must be a JSON object"));
       return;
     }
+    if (draining) {
+      message.fail(503, "this node is stopping and accepts no new jobs");
+      return;
+    }
     JobSpec.Parsed parsed = JobSpec.parse(body, defaults, cfg.maxRequestsPerJob());
     if (!parsed.problems().isEmpty()) {
       failWithProblems(message, parsed.problems().list());
@@ -88,7 +94,13 @@ public class JobCoordinatorVerticle extends VerticleBase {
       return;
     }
     countRequests(parsed.spec())
-      .onSuccess(total -> message.reply(accept(parsed.spec(), total)))
+      .onSuccess(total -> {
+        if (draining) {
+          message.fail(503, "this node is stopping and accepts no new jobs");
+        } else {
+          message.reply(accept(parsed.spec(), total));
+        }
+      })
       .onFailure(error -> failWithProblems(message, List.of(error.getMessage())));
   }
 
@@ -160,15 +172,15 @@ public class JobCoordinatorVerticle extends VerticleBase {
 
   /** Before the node stops: every job ends as cancelled and its files are closed. */
   private void onDrain(Message<JsonObject> message) {
-    List<Job> live = new ArrayList<>(queued);
-    live.addAll(running);
+    draining = true;
+    List<Job> live = jobs.values().stream().filter(job -> !job.finished().isComplete()).toList();
     queued.clear();
     List<Future<JsonObject>> finishing = new ArrayList<>();
     for (Job job : live) {
       if (job.state == JobState.QUEUED) {
         begin(job);
       }
-      job.signals.stop(JobState.CANCELLED);
+      job.signals.stop(JobState.CANCELLED); // no effect on a job whose files are closing
       finishing.add(job.finished());
     }
     Future.join(finishing).onComplete(done -> message.reply(new JsonObject().put("jobs", live.size())));
@@ -203,12 +215,19 @@ public class JobCoordinatorVerticle extends VerticleBase {
       .onSuccess(opened -> {
         job.source = opened;
         opened.onReady(this::pump);
+        opened.onError(error -> {
+          LOG.log(System.Logger.Level.ERROR, "job {0}: reading its requests failed: {1}", job.id, error.getMessage());
+          job.signals.stop(JobState.FAILED);
+          pump();
+        });
         pump();
       })
       .onFailure(error -> {
         LOG.log(System.Logger.Level.ERROR, "job {0} cannot start: {1}", job.id, error.getMessage());
+        source.onSuccess(RequestSource::close);
         job.source = new InlineSource(new JsonArray(), job.spec.timeouts());
         job.signals.stop(JobState.FAILED);
+        pump();
       });
   }
 
@@ -228,6 +247,7 @@ public class JobCoordinatorVerticle extends VerticleBase {
       rotation++;
     }
     for (Job job : List.copyOf(running)) {
+      scheduleWake(job);
       checkSettled(job);
     }
   }
@@ -245,24 +265,55 @@ public class JobCoordinatorVerticle extends VerticleBase {
       }
       return false;
     }
-    if (nodeInFlight >= cfg.maxInFlight() || job.inFlight.size() >= job.spec.limits().concurrency()) {
+    if (nodeInFlight >= cfg.maxInFlight() || job.inFlight.size() >= jobCap(job)) {
       return false;
     }
-    Job.Pending retry = job.retryReady.poll();
-    if (retry != null) {
-      dispatch(job, retry);
+    long now = System.nanoTime();
+    Job.Pending parked = job.gate.pollStartable(now);
+    if (parked != null) {
+      dispatch(job, parked);
       return true;
     }
-    RequestSpec next = job.source.poll();
+    RequestSpec next = job.gate.full() ? null : job.source.poll();
     if (next == null) {
       return false;
     }
     if (!next.valid()) {
       emitUnstarted(job, next, "invalid_request", next.problem());
+      return true;
+    }
+    Job.Pending pending = new Job.Pending(next);
+    if (job.gate.mayStart(pending.host, now)) {
+      dispatch(job, pending);
     } else {
-      dispatch(job, new Job.Pending(next));
+      job.gate.park(pending.host, pending);
     }
     return true;
+  }
+
+  /**
+   * A job's own {@code limits.concurrency}, but never the node's last slots: an eighth of
+   * {@code fetch.maxInFlight} stays free for other jobs, so a job stuck on a slow host cannot hold
+   * every slot and stall a job that arrives after it.
+   */
+  private int jobCap(Job job) {
+    int headroom = cfg.maxConcurrentJobs() > 1 ? Math.max(1, cfg.maxInFlight() / 8) : 0;
+    return Math.min(job.spec.limits().concurrency(), Math.max(1, cfg.maxInFlight() - headroom));
+  }
+
+  /** A job held back only by {@code perHostDelayMs} is woken when its next host may start. */
+  private void scheduleWake(Job job) {
+    if (job.ending != null || job.wakeTimer >= 0 || job.gate.parked() == 0) {
+      return;
+    }
+    long now = System.nanoTime();
+    long at = job.gate.nextStartNanos(now);
+    if (at > now) {
+      job.wakeTimer = vertx.setTimer(Math.max(1, (at - now) / 1_000_000), id -> {
+        job.wakeTimer = -1;
+        pump();
+      });
+    }
   }
 
   private void dispatch(Job job, Job.Pending pending) {
@@ -273,6 +324,7 @@ public class JobCoordinatorVerticle extends VerticleBase {
       pending.startNanos = System.nanoTime();
     }
     job.inFlight.put(pending.request.index(), pending);
+    job.gate.started(pending.host, System.nanoTime());
     nodeInFlight++;
     FetchRequest request = fetchRequest(job, pending);
     long replyTimeout = request.timeouts().totalMs() + FETCH_REPLY_GRACE_MS;
@@ -304,6 +356,7 @@ public class JobCoordinatorVerticle extends VerticleBase {
       return; // the request already has its result (cancelled, expired): a late answer is dropped
     }
     job.inFlight.remove(pending.request.index());
+    job.gate.finished(pending.host, System.nanoTime());
     nodeInFlight--;
     outcome.setCookies().forEach(pair -> {
       Map.Entry<String, String> cookie = CookieHeader.pairOf(pair);
@@ -327,12 +380,12 @@ public class JobCoordinatorVerticle extends VerticleBase {
   /** A request waiting for its next try holds no concurrency slot. */
   private void scheduleRetry(Job job, Job.Pending pending, FetchOutcome outcome) {
     long backoff = job.spec.retry().backoffBefore(pending.attempts + 1);
-    long wait = Math.max(backoff, Math.min(outcome.retryAfterMs(), job.spec.timeouts().totalMs()));
+    long wait = Math.max(backoff, Math.min(outcome.retryAfterMs(), cfg.maxRetryAfterMs()));
     job.waitingRetry.put(pending.request.index(), pending);
     pending.retryTimer = vertx.setTimer(Math.max(1, wait), id -> {
       pending.retryTimer = -1;
       if (job.waitingRetry.remove(pending.request.index()) != null) {
-        job.retryReady.add(pending);
+        job.gate.park(pending.host, pending);
         pump();
       }
     });
@@ -457,23 +510,29 @@ public class JobCoordinatorVerticle extends VerticleBase {
       emitCancelled(job, pending, why);
     }
     job.waitingRetry.clear();
-    while (!job.retryReady.isEmpty()) {
-      emitCancelled(job, job.retryReady.poll(), why);
+    vertx.cancelTimer(job.wakeTimer);
+    for (Job.Pending parked : job.gate.drain()) {
+      emitCancelled(job, parked, why);
     }
     pump();
   }
 
+  /**
+   * Every request has its result: close the files, and only then show the end state and
+   * publish the summary, so whoever sees the end can read the whole file.
+   */
   private void finish(Job job) {
-    job.state = job.ending;
     job.endedAt = Instant.now();
     running.remove(job);
     job.source.close();
-    JsonObject summary = job.summary();
+    job.spec = job.spec.withoutRequests();
+    JsonObject summary = job.finalSummary();
     bus.request(Addresses.SINK_CLOSE, new JsonObject().put("jobId", job.id).put("summary", summary))
       .onComplete(closed -> {
         if (closed.failed()) {
           LOG.log(System.Logger.Level.ERROR, "job {0}: the sink could not close its files: {1}", job.id, closed.cause().getMessage());
         }
+        job.state = job.ending;
         bus.publish(Addresses.done(job.id), summary);
         job.finish(summary);
         forgetOldJobs(job);

@@ -35,6 +35,12 @@ public record JobSpec(String name, JsonArray requests, String requestsFile, Mode
   public record Parsed(JobSpec spec, Problems problems) {
   }
 
+  /** The same job without its inline requests, for a finished job's summary. */
+  public JobSpec withoutRequests() {
+    return new JobSpec(name, requests == null ? null : new JsonArray(), requestsFile, mode, deadlineMs, headers, cookies,
+      limits, timeouts, retry, parse, robots, outputBody);
+  }
+
   public static Parsed parse(JsonObject job, JobDefaults defaults, long maxRequests) {
     Problems p = new Problems();
     p.unknownKeys(job, "", KEYS);

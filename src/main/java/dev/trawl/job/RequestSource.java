@@ -15,5 +15,9 @@ interface RequestSource {
   /** Called whenever {@link #poll()} may have something new after it returned null. */
   void onReady(Runnable listener);
 
+  /** Called if reading fails; the job then fails, and input past the failure gets no result. */
+  default void onError(java.util.function.Consumer<Throwable> listener) {
+  }
+
   void close();
 }

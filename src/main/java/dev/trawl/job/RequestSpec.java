@@ -2,6 +2,7 @@ package dev.trawl.job;
 
 import dev.trawl.config.Problems;
 import dev.trawl.config.Timeouts;
+import dev.trawl.fetch.HostNames;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
@@ -92,10 +93,12 @@ public record RequestSpec(long index, String url, String method, Map<String, Str
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if (!scheme.equals("http") && !scheme.equals("https")) {
         problems.add(path, "scheme must be http or https: " + url);
-      } else if (uri.getHost() == null || uri.getHost().isEmpty()) {
+      } else if (HostNames.hostOf(uri) == null) {
         problems.add(path, "URL has no host: " + url);
+      } else {
+        HostNames.literalAddress(HostNames.hostOf(uri));
       }
-    } catch (URISyntaxException e) {
+    } catch (URISyntaxException | IllegalArgumentException e) {
       problems.add(path, "invalid URL: " + e.getMessage());
     }
     return url;

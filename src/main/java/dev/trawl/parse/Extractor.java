@@ -11,9 +11,6 @@ import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.jsoup.select.Elements;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
@@ -47,13 +44,9 @@ public final class Extractor {
   }
 
   private static ParsedPage html(ParseSpec spec, byte[] body, String contentType, String baseUri, boolean keepText) {
-    Document doc;
-    try {
-      // A null charset lets jsoup look for a BOM and <meta charset> before falling back.
-      doc = Jsoup.parse(new ByteArrayInputStream(body), charsetName(contentType), baseUri);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Charset charset = Charsets.ofHtml(body, contentType);
+    int bom = Charsets.bomLength(body);
+    Document doc = Jsoup.parse(new String(body, bom, body.length - bom, charset), baseUri);
     JsonObject data = new JsonObject();
     if (spec.fields().isEmpty()) {
       data.put("title", doc.title());
@@ -126,28 +119,10 @@ public final class Extractor {
     return new ParsedPage(new JsonObject().put("text", decode(body, contentType)), null, null);
   }
 
+  /** Text other than HTML: the header's charset, else UTF-8. */
   private static String decode(byte[] body, String contentType) {
-    String name = charsetName(contentType);
-    Charset charset = StandardCharsets.UTF_8;
-    if (name != null && Charset.isSupported(name)) {
-      charset = Charset.forName(name);
-    }
-    return new String(body, charset);
-  }
-
-  /** The {@code charset} parameter of a Content-Type, or null. */
-  static String charsetName(String contentType) {
-    if (contentType == null) {
-      return null;
-    }
-    for (String param : contentType.split(";")) {
-      String p = param.trim();
-      if (p.toLowerCase(Locale.ROOT).startsWith("charset=")) {
-        String name = p.substring(8).trim().replace("\"", "");
-        return Charset.isSupported(name) ? name : null;
-      }
-    }
-    return null;
+    Charset declared = Charsets.fromContentType(contentType);
+    return new String(body, declared == null ? StandardCharsets.UTF_8 : declared);
   }
 
   private static String firstLine(String message) {

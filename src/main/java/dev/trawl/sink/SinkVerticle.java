@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Writes each job's results to {@code <sink.dir>/<name>/<jobId>.jsonl} through {@link AsyncFile}
@@ -32,9 +33,14 @@ public class SinkVerticle extends VerticleBase {
     final AsyncFile file;
     final String path;
     final List<Message<?>> heldAcks = new ArrayList<>();
-    final List<Waiter> waiters = new ArrayList<>();
-    long issued;
-    long completed;
+    /**
+     * Start positions of writes not finished yet. AsyncFile writes land at their own positions
+     * and finish in any order, so the file is whole only up to the first of these.
+     */
+    final TreeSet<Long> unfinished = new TreeSet<>();
+    final List<Promise<Void>> whenAllWritten = new ArrayList<>();
+    /** Set while the file is being closed: readers must wait for the close to finish. */
+    Future<Void> closing;
     long failedWrites;
     boolean dirty;
 
@@ -42,9 +48,11 @@ public class SinkVerticle extends VerticleBase {
       this.file = file;
       this.path = path;
     }
-  }
 
-  private record Waiter(long upTo, Promise<Void> promise) {
+    /** Bytes from the start of the file known to be written. */
+    long completeLength() {
+      return unfinished.isEmpty() ? file.getWritePos() : unfinished.first();
+    }
   }
 
   private final Map<String, OpenFile> files = new HashMap<>();
@@ -68,7 +76,8 @@ public class SinkVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(flushTimer);
     List<Future<Void>> closing = new ArrayList<>();
-    files.values().forEach(f -> closing.add(written(f).compose(v -> f.file.flush()).compose(v -> f.file.close())));
+    files.values().forEach(f -> closing.add(f.closing != null ? f.closing
+      : allWritten(f).compose(v -> f.file.flush()).compose(v -> f.file.close())));
     files.clear();
     return Future.join(closing);
   }
@@ -91,19 +100,23 @@ public class SinkVerticle extends VerticleBase {
   private void onWrite(Message<ResultLine> message) {
     ResultLine line = message.body();
     OpenFile open = files.get(line.jobId());
-    if (open == null) {
+    if (open == null || open.closing != null) {
       message.fail(404, "no open results file for job " + line.jobId());
       return;
     }
-    open.issued++;
+    long start = open.file.getWritePos();
+    open.unfinished.add(start);
     open.dirty = true;
     open.file.write(Buffer.buffer(line.json()).appendByte((byte) '\n')).onComplete(done -> {
-      open.completed++;
-      releaseWaiters(open);
+      open.unfinished.remove(start);
       if (done.failed()) {
         open.failedWrites++;
         LOG.log(System.Logger.Level.ERROR, "{0}: result {1} was not written: {2}", open.path, line.seq(),
           done.cause().getMessage());
+      }
+      if (open.unfinished.isEmpty()) {
+        open.whenAllWritten.forEach(Promise::tryComplete);
+        open.whenAllWritten.clear();
       }
     });
     if (open.file.writeQueueFull()) {
@@ -113,31 +126,33 @@ public class SinkVerticle extends VerticleBase {
     }
   }
 
+  /** Answers at once with the length known whole; a file being closed answers once it is closed. */
   private void onFlush(Message<JsonObject> message) {
     OpenFile open = files.get(message.body().getString("jobId"));
     if (open == null) {
-      message.reply(new JsonObject()); // closed already: the whole file is complete
-      return;
+      message.reply(new JsonObject()); // closed (or never opened here): the file is whole
+    } else if (open.closing != null) {
+      open.closing.onComplete(done -> message.reply(new JsonObject()));
+    } else {
+      message.reply(new JsonObject().put("length", open.completeLength()));
     }
-    // Writes land at their own positions and may complete out of order, so only the bytes
-    // before the position of the last write issued now are known whole once those complete.
-    long complete = open.file.getWritePos();
-    written(open).onComplete(done -> message.reply(new JsonObject().put("length", complete)));
   }
 
   private void onClose(Message<JsonObject> message) {
     String jobId = message.body().getString("jobId");
-    OpenFile open = files.remove(jobId);
-    if (open == null) {
+    OpenFile open = files.get(jobId);
+    if (open == null || open.closing != null) {
       message.fail(404, "no open results file for job " + jobId);
       return;
     }
     Buffer summary = message.body().getJsonObject("summary").toBuffer().appendByte((byte) '\n');
-    written(open)
+    open.closing = allWritten(open)
       .compose(v -> open.file.flush())
       .compose(v -> open.file.close())
       .andThen(v -> releaseAcks(open))
       .compose(v -> vertx.fileSystem().writeFile(summaryPath(open.path), summary))
+      .andThen(v -> files.remove(jobId));
+    open.closing
       .compose(v -> open.failedWrites == 0 ? Future.<Void>succeededFuture()
         : Future.failedFuture(open.failedWrites + " results could not be written"))
       .onSuccess(v -> message.reply(null))
@@ -149,24 +164,13 @@ public class SinkVerticle extends VerticleBase {
     return resultsPath.replaceFirst("\\.jsonl$", "") + ".summary.json";
   }
 
-  /** Completes once every write issued on the file so far has completed. */
-  private Future<Void> written(OpenFile open) {
-    if (open.completed >= open.issued) {
+  private static Future<Void> allWritten(OpenFile open) {
+    if (open.unfinished.isEmpty()) {
       return Future.succeededFuture();
     }
     Promise<Void> promise = Promise.promise();
-    open.waiters.add(new Waiter(open.issued, promise));
+    open.whenAllWritten.add(promise);
     return promise.future();
-  }
-
-  private static void releaseWaiters(OpenFile open) {
-    open.waiters.removeIf(waiter -> {
-      if (open.completed >= waiter.upTo()) {
-        waiter.promise().complete();
-        return true;
-      }
-      return false;
-    });
   }
 
   private static void releaseAcks(OpenFile open) {
@@ -176,7 +180,7 @@ public class SinkVerticle extends VerticleBase {
   }
 
   private void flushDirty() {
-    files.values().stream().filter(f -> f.dirty).forEach(f -> {
+    files.values().stream().filter(f -> f.dirty && f.closing == null).forEach(f -> {
       f.dirty = false;
       f.file.flush();
     });

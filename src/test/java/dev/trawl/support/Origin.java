@@ -25,6 +25,13 @@ public final class Origin {
   private final Vertx vertx;
   private HttpServer server;
   private final AtomicInteger hits = new AtomicInteger();
+  private final List<Arrival> arrivals = new CopyOnWriteArrayList<>();
+  private final AtomicInteger slowNow = new AtomicInteger();
+  private final AtomicInteger slowMax = new AtomicInteger();
+
+  /** A request the origin received: its path and when. */
+  public record Arrival(String path, long nanos) {
+  }
   private final List<HttpServerRequest> held = new CopyOnWriteArrayList<>();
   private final AtomicInteger heldClosed = new AtomicInteger();
   private volatile Consumer<Integer> onHold = n -> { };
@@ -38,6 +45,7 @@ public final class Origin {
     Router router = Router.router(vertx);
     router.route().handler(ctx -> {
       hits.incrementAndGet();
+      arrivals.add(new Arrival(ctx.request().path(), System.nanoTime()));
       ctx.next();
     });
     router.get("/page/:n").handler(this::page);
@@ -57,6 +65,7 @@ public final class Origin {
       .end(new JsonObject().put("cookie", ctx.request().getHeader("Cookie"))
         .put("userAgents", new io.vertx.core.json.JsonArray(ctx.request().headers().getAll("User-Agent"))).encode()));
     router.post("/echo").handler(this::echo);
+    Hostile.routes(vertx, router);
     server = vertx.createHttpServer().requestHandler(router);
     return server.listen(0, "127.0.0.1").map(this);
   }
@@ -67,6 +76,16 @@ public final class Origin {
 
   public String url(String path) {
     return "http://127.0.0.1:" + port() + path;
+  }
+
+  /** Every request received so far, in order of arrival. */
+  public List<Arrival> arrivals() {
+    return List.copyOf(arrivals);
+  }
+
+  /** The most {@code /slow} requests the origin was answering at once. */
+  public int slowMaxConcurrent() {
+    return slowMax.get();
   }
 
   public int hits() {
@@ -117,7 +136,9 @@ public final class Origin {
 
   private void slow(RoutingContext ctx) {
     long ms = Long.parseLong(ctx.pathParam("ms"));
+    slowMax.accumulateAndGet(slowNow.incrementAndGet(), Math::max);
     vertx.setTimer(ms, id -> {
+      slowNow.decrementAndGet();
       if (!ctx.response().closed()) {
         ctx.response().putHeader("Content-Type", "text/html").end("<h1>slow " + ms + "</h1>");
       }

@@ -1,0 +1,128 @@
+package dev.trawl.job;
+
+import dev.trawl.fetch.HostNames;
+
+import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * A job's per-host politeness: at most {@code perHost} tries in flight to one host, and at least
+ * {@code delayMs} between two starts to it. A request that may not start yet is parked here,
+ * holding no concurrency slot, while the job goes on with other hosts; at most {@link #capacity}
+ * wait, so a job stuck on one slow host stops pulling its input instead of buffering it.
+ * Confined to the coordinator's event loop.
+ */
+final class HostGate {
+
+  private static final class Host {
+    int inFlight;
+    long lastStartNanos = Long.MIN_VALUE / 2;
+    final ArrayDeque<Job.Pending> parked = new ArrayDeque<>();
+  }
+
+  private final int perHost;
+  private final long delayNanos;
+  private final int capacity;
+  private final Map<String, Host> hosts = new HashMap<>();
+  private int parked;
+  private int finishesSinceSweep;
+
+  HostGate(int perHost, long delayMs, int capacity) {
+    this.perHost = perHost;
+    this.delayNanos = delayMs * 1_000_000;
+    this.capacity = capacity;
+  }
+
+  /** {@code host:port} of a URL, the unit politeness is kept per. */
+  static String keyOf(String url) {
+    URI uri = URI.create(url);
+    return HostNames.hostOf(uri) + ":" + HostNames.portOf(uri);
+  }
+
+  boolean full() {
+    return parked >= capacity;
+  }
+
+  int parked() {
+    return parked;
+  }
+
+  boolean mayStart(String host, long now) {
+    Host h = hosts.get(host);
+    return h == null || (perHost == 0 || h.inFlight < perHost) && now - h.lastStartNanos >= delayNanos;
+  }
+
+  void park(String host, Job.Pending pending) {
+    hosts.computeIfAbsent(host, k -> new Host()).parked.add(pending);
+    parked++;
+  }
+
+  /** A parked request whose host allows a start now, or null. */
+  Job.Pending pollStartable(long now) {
+    if (parked == 0) {
+      return null;
+    }
+    for (Map.Entry<String, Host> entry : hosts.entrySet()) {
+      Host h = entry.getValue();
+      if (!h.parked.isEmpty() && mayStart(entry.getKey(), now)) {
+        parked--;
+        return h.parked.poll();
+      }
+    }
+    return null;
+  }
+
+  /** Every parked request, removed (the job is ending). */
+  ArrayDeque<Job.Pending> drain() {
+    ArrayDeque<Job.Pending> all = new ArrayDeque<>();
+    hosts.values().forEach(h -> {
+      all.addAll(h.parked);
+      h.parked.clear();
+    });
+    parked = 0;
+    return all;
+  }
+
+  void started(String host, long now) {
+    Host h = hosts.computeIfAbsent(host, k -> new Host());
+    h.inFlight++;
+    h.lastStartNanos = now;
+  }
+
+  void finished(String host, long now) {
+    Host h = hosts.get(host);
+    if (h != null) {
+      h.inFlight--;
+    }
+    forgetIdle(now);
+  }
+
+  /** When the earliest host held back only by the delay may start, or -1 if none is. */
+  long nextStartNanos(long now) {
+    long earliest = -1;
+    for (Host h : hosts.values()) {
+      if (!h.parked.isEmpty() && (perHost == 0 || h.inFlight < perHost)) {
+        long at = h.lastStartNanos + delayNanos;
+        earliest = earliest < 0 ? at : Math.min(earliest, at);
+      }
+    }
+    return earliest;
+  }
+
+  /** Hosts with nothing in flight, nothing parked and no gap left to keep are dropped. */
+  private void forgetIdle(long now) {
+    if (++finishesSinceSweep < 1024) {
+      return; // sweeping is O(hosts): amortise it
+    }
+    finishesSinceSweep = 0;
+    for (Iterator<Host> it = hosts.values().iterator(); it.hasNext(); ) {
+      Host h = it.next();
+      if (h.inFlight == 0 && h.parked.isEmpty() && now - h.lastStartNanos >= delayNanos) {
+        it.remove();
+      }
+    }
+  }
+}

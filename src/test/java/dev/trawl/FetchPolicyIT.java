@@ -1,0 +1,290 @@
+package dev.trawl;
+
+import dev.trawl.support.Hostile;
+import dev.trawl.support.Jobs;
+import dev.trawl.support.Origin;
+import dev.trawl.support.TestNode;
+import dev.trawl.support.TestVertx;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The hostile web (issue 3): every behaviour ends with the right kind, in bounded time and (for
+ * bombs and huge bodies) bounded memory, and the node serves the next job afterwards.
+ */
+@ExtendWith(VertxExtension.class)
+class FetchPolicyIT {
+
+  private static final long MAX_BODY = 1 << 20;
+
+  @TempDir
+  Path data;
+  private TestVertx testVertx;
+  private Vertx vertx;
+  private Origin origin;
+  private TestNode node;
+  private HeapWatch heap;
+
+  @org.junit.jupiter.api.BeforeAll
+  static void makeTheBomb() {
+    Hostile.bomb();
+  }
+
+  @BeforeEach
+  void up() {
+    testVertx = new TestVertx();
+    vertx = testVertx.vertx();
+    origin = new Origin(vertx).start().await();
+    node = new TestNode(vertx, data, new JsonObject()
+      .put("fetch", new JsonObject().put("maxBodyBytes", MAX_BODY).put("maxInFlight", 12))
+      .put("timeouts", new JsonObject().put("idleMs", 2000).put("totalMs", 5000))).start().await();
+    heap = new HeapWatch();
+  }
+
+  @AfterEach
+  void down() {
+    heap.stop();
+    List<String> blocked = testVertx.blockedWarnings();
+    testVertx.close();
+    assertEquals(List.of(), blocked, "an event loop was blocked");
+  }
+
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  void timeoutsBoundTheWholeExchangeAndFreeTheConnection(VertxTestContext ctx) {
+    JsonArray requests = new JsonArray()
+      .add(request("/hold", 10_000, 600))              // 0 hangs: cut by totalMs
+      .add(request("/drip/400/20", 200, 10_000))       // 1 drips slower than idleMs
+      .add(request("/drip/50/100", 1000, 800));        // 2 drips faster than idleMs, longer than totalMs
+    long started = System.nanoTime();
+    runAndThenHealthy(job("timeouts", requests)).onComplete(ctx.succeeding(results -> ctx.verify(() -> {
+      long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+      assertEquals("timeout", kind(results, 0));
+      assertEquals("timeout", kind(results, 1));
+      assertEquals("timeout", kind(results, 2));
+      assertTrue(result(results, 0).getLong("elapsedMs") < 1500, result(results, 0).encode());
+      assertTrue(result(results, 2).getLong("elapsedMs") < 1500, "totalMs is a real deadline: " + result(results, 2).encode());
+      assertTrue(elapsedMs < 5000, "took " + elapsedMs + " ms");
+      assertEquals(1, origin.heldClosed(), "the hung exchange was aborted, its connection closed");
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  void bodiesOverTheLimitAreCutWithFlatMemory(VertxTestContext ctx) {
+    JsonArray requests = new JsonArray().add(origin.url("/endless")).add(origin.url("/huge/50"))
+      .add(origin.url("/huge-chunked/50")).add(origin.url("/gzip-bomb"));
+    long started = System.nanoTime();
+    runAndThenHealthy(job("bodies", requests)).onComplete(ctx.succeeding(results -> ctx.verify(() -> {
+      long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+      for (int i = 0; i < 4; i++) {
+        assertEquals("too_large", kind(results, i), result(results, i).encode());
+      }
+      assertTrue(result(results, 1).getJsonObject("error").getString("message").contains("Content-Length"),
+        "a declared length over the limit is refused before reading");
+      // The IT JVM runs with -Xmx384m, so buffering the bomb could not even pass; the sampled
+      // growth (garbage included) must stay well under it too.
+      long growthMib = heap.peakGrowth() >> 20;
+      assertTrue(growthMib < 200, "heap grew " + growthMib + " MiB for a " + (Hostile.BOMB_BYTES >> 20)
+        + " MiB bomb and 50 MiB bodies with a 1 MiB limit");
+      assertTrue(elapsedMs < 20_000, "took " + elapsedMs + " ms");
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  void undecodableOrCutBodiesAreNeverOk(VertxTestContext ctx) {
+    Future<String> garbage = Hostile.garbageServer(vertx).map(server -> "http://127.0.0.1:" + server.actualPort() + "/");
+    garbage.compose(garbageUrl -> runAndThenHealthy(job("broken", new JsonArray()
+        .add(origin.url("/gzip-gzip")).add(origin.url("/br")).add(origin.url("/reset-mid-body"))
+        .add(origin.url("/short-body")).add(origin.url("/close-at-once")).add(garbageUrl)
+        .add(origin.url("/no-content")))))
+      .onComplete(ctx.succeeding(results -> ctx.verify(() -> {
+        assertEquals("parse", kind(results, 0), "nested gzip is not decoded, so it is not a page");
+        assertEquals("parse", kind(results, 1), "br without a decoder");
+        assertEquals("connect", kind(results, 2));
+        assertEquals("connect", kind(results, 3));
+        assertEquals("connect", kind(results, 4));
+        assertEquals("connect", kind(results, 5));
+        assertEquals("ok", kind(results, 6));
+        assertEquals(204, result(results, 6).getInteger("status"));
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  void retriesHonourRetryAfterAndCountTheirAttempts(VertxTestContext ctx) {
+    JsonObject job = job("retries", new JsonArray().add(origin.url("/throttle/a/1")).add(origin.url("/flaky/b")))
+      .put("retry", new JsonObject().put("attempts", 3).put("backoffMs", 20));
+    runAndThenHealthy(job).onComplete(ctx.succeeding(results -> ctx.verify(() -> {
+      JsonObject throttled = result(results, 0);
+      assertEquals("ok", kind(results, 0));
+      assertEquals(2, throttled.getInteger("attempts"));
+      assertTrue(throttled.getLong("elapsedMs") >= 900, "waited for Retry-After: 1 → " + throttled.encode());
+      assertEquals("ok", kind(results, 1));
+      assertEquals(3, result(results, 1).getInteger("attempts"), "503 twice, then 200");
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  void charsetsComeFromTheHeaderTheBomTheMetaOrTheHtmlDefault(VertxTestContext ctx) {
+    JsonObject job = job("charsets", new JsonArray().add(origin.url("/cp1252")).add(origin.url("/sjis"))
+      .add(origin.url("/no-meta"))).put("parse", new JsonObject().put("fields", new JsonObject().put("h", "h1")));
+    runAndThenHealthy(job).onComplete(ctx.succeeding(results -> ctx.verify(() -> {
+      assertEquals("Caf\u00e9 \u2013 \u20ac5 \u201cfine\u201d", result(results, 0).getJsonObject("data").getString("h"));
+      assertEquals("\u7dd1\u8336\u3068\u5bff\u53f8", result(results, 1).getJsonObject("data").getString("h"));
+      assertEquals("na\u00efve", result(results, 2).getJsonObject("data").getString("h"));
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  void perHostLimitsBoundConcurrencyAndSpaceStarts(VertxTestContext ctx) {
+    JsonArray slow = new JsonArray();
+    for (int i = 0; i < 6; i++) {
+      slow.add(origin.url("/slow/300"));
+    }
+    JsonArray spaced = new JsonArray();
+    for (int i = 0; i < 4; i++) {
+      spaced.add(origin.url("/page/" + i));
+    }
+    JsonObject perHost = job("per-host", slow).put("limits", new JsonObject().put("concurrency", 6).put("perHost", 2));
+    JsonObject delayed = job("delay", spaced).put("limits", new JsonObject().put("perHostDelayMs", 200));
+    long started = System.nanoTime();
+    node.submitAndWait(perHost)
+      .compose(first -> {
+        ctx.verify(() -> {
+          assertEquals(2, origin.slowMaxConcurrent(), "perHost=2");
+          assertTrue((System.nanoTime() - started) / 1_000_000 >= 850, "three rounds of two");
+        });
+        return node.submitAndWait(delayed);
+      })
+      .onComplete(ctx.succeeding(summary -> ctx.verify(() -> {
+        assertEquals(4, summary.getLong("ok"));
+        List<Long> starts = origin.arrivals().stream().filter(a -> a.path().startsWith("/page/"))
+          .map(Origin.Arrival::nanos).toList();
+        assertEquals(4, starts.size());
+        for (int i = 1; i < starts.size(); i++) {
+          long gapMs = (starts.get(i) - starts.get(i - 1)) / 1_000_000;
+          assertTrue(gapMs >= 190, "gap " + i + " was " + gapMs + " ms");
+        }
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  void aJobStuckOnASlowHostDoesNotStallAnother(VertxTestContext ctx) {
+    JsonArray stuck = new JsonArray();
+    for (int i = 0; i < 20; i++) {
+      stuck.add(origin.url("/hold"));
+    }
+    JsonObject slowJob = job("stuck", stuck).put("limits", new JsonObject().put("concurrency", 20));
+    node.submit(slowJob)
+      .compose(accepted -> origin.whenHolding(10))
+      .compose(holding -> node.submitAndWait(Jobs.job("quick", origin.url("/page/1"), origin.url("/page/2"))))
+      .onComplete(ctx.succeeding(quick -> ctx.verify(() -> {
+        assertEquals("succeeded", quick.getString("state"));
+        assertEquals(2, quick.getLong("ok"));
+        assertTrue(origin.holding() >= 10, "the stuck job is still stuck");
+        origin.releaseHeld();
+        ctx.completeNow();
+      })));
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private JsonObject request(String path, long idleMs, long totalMs) {
+    return new JsonObject().put("url", origin.url(path))
+      .put("timeouts", new JsonObject().put("idleMs", idleMs).put("totalMs", totalMs));
+  }
+
+  private static JsonObject job(String name, JsonArray requests) {
+    return new JsonObject().put("name", name).put("requests", requests).put("limits", new JsonObject().put("concurrency", 8));
+  }
+
+  /** Runs the job, then a plain one that must succeed: the node is healthy after the hostile one. */
+  private Future<List<JsonObject>> runAndThenHealthy(JsonObject job) {
+    return node.submitAndWait(job).compose(summary -> node.submitAndWait(Jobs.job("after", origin.url("/page/9")))
+      .map(after -> {
+        if (after.getLong("ok") != 1) {
+          throw new AssertionError("the node did not serve the next job: " + after.encode());
+        }
+        return Jobs.readResults(summary.getString("output"));
+      }));
+  }
+
+  private static JsonObject result(List<JsonObject> results, long index) {
+    return results.stream().filter(r -> r.getLong("index") == index).findFirst()
+      .orElseThrow(() -> new AssertionError("no result for index " + index));
+  }
+
+  private static String kind(List<JsonObject> results, long index) {
+    JsonObject error = result(results, index).getJsonObject("error");
+    return error == null ? "ok" : error.getString("kind");
+  }
+
+  /** Samples heap use from a daemon thread; the peak growth over the starting point. */
+  private static final class HeapWatch {
+    private final AtomicLong peak = new AtomicLong();
+    private final long base;
+    private final Thread sampler;
+    private volatile boolean running = true;
+
+    HeapWatch() {
+      System.gc();
+      base = used();
+      sampler = new Thread(() -> {
+        while (running) {
+          peak.accumulateAndGet(used(), Math::max);
+          try {
+            TimeUnit.MILLISECONDS.sleep(5); // a sampling interval, not a synchronisation
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      });
+      sampler.setDaemon(true);
+      sampler.start();
+    }
+
+    long peakGrowth() {
+      return Math.max(0, peak.get() - base);
+    }
+
+    void stop() {
+      running = false;
+      sampler.interrupt();
+    }
+
+    private static long used() {
+      Runtime runtime = Runtime.getRuntime();
+      return runtime.totalMemory() - runtime.freeMemory();
+    }
+  }
+}
