@@ -72,7 +72,8 @@ class FetchErrorsIT {
       .add(new JsonObject().put("url", origin.url("/slow/5000"))
         .put("timeouts", new JsonObject().put("totalMs", 300)))  // 8 timeout
       .add(origin.url("/redirect/2"))                           // 9 ok after two hops
-      .add(origin.url("/text"));                                // 10 ok as text
+      .add(origin.url("/text"))                                 // 10 ok as text
+      .add("https://127.0.0.1:" + origin.port() + "/page/1");   // 11 tls: the origin speaks plain HTTP
     JsonObject job = new JsonObject().put("name", "errors").put("requests", requests);
     JsonObject asJson = new JsonObject().put("as", "json");
     long started = System.nanoTime();
@@ -82,7 +83,8 @@ class FetchErrorsIT {
         .put("parse", asJson)).map(second -> List.of(first, second)))
       .onComplete(ctx.succeeding(summaries -> ctx.verify(() -> {
         List<JsonObject> results = Jobs.readResults(summaries.get(0).getString("output"));
-        assertEquals(11, results.size());
+        assertEquals(12, results.size());
+        assertEquals("tls", kind(results, 11));
         assertEquals("http_status", kind(results, 0));
         assertEquals("ok", kind(results, 1));
         assertEquals("parse", kind(results, 2));

@@ -78,6 +78,7 @@ class FetchPolicyIT {
     long started = System.nanoTime();
     runAndThenHealthy(job("timeouts", requests)).onComplete(ctx.succeeding(results -> ctx.verify(() -> {
       long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+      table(results, "hang (totalMs 600)", "drip 1 B/400 ms (idleMs 200)", "drip 1 B/50 ms for 5 s (totalMs 800)");
       assertEquals("timeout", kind(results, 0));
       assertEquals("timeout", kind(results, 1));
       assertEquals("timeout", kind(results, 2));
@@ -90,6 +91,37 @@ class FetchPolicyIT {
   }
 
   @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  void connectMsBoundsAConnectThatGetsNoAnswer(VertxTestContext ctx) throws Exception {
+    // A listening socket that never accepts, with its backlog filled: Linux drops further SYNs,
+    // so the next connect neither succeeds nor fails until a timeout ends it.
+    java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+    List<java.net.Socket> fillers = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      java.net.Socket filler = new java.net.Socket();
+      try {
+        filler.connect(silent.getLocalSocketAddress(), 200);
+        fillers.add(filler);
+      } catch (java.io.IOException full) {
+        break;
+      }
+    }
+    JsonObject job = job("connect", new JsonArray().add(new JsonObject()
+      .put("url", "http://127.0.0.1:" + silent.getLocalPort() + "/")
+      .put("timeouts", new JsonObject().put("connectMs", 300).put("totalMs", 5000))));
+    runAndThenHealthy(job).eventually(() -> {
+      fillers.forEach(s -> { try { s.close(); } catch (java.io.IOException ignored) { } });
+      try { silent.close(); } catch (java.io.IOException ignored) { }
+      return Future.succeededFuture();
+    }).onComplete(ctx.succeeding(results -> ctx.verify(() -> {
+      table(results, "connect gets no answer (connectMs 300)");
+      assertEquals("timeout", kind(results, 0), result(results, 0).encode());
+      assertTrue(result(results, 0).getLong("elapsedMs") < 2000, result(results, 0).encode());
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
   @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
   void bodiesOverTheLimitAreCutWithFlatMemory(VertxTestContext ctx) {
     JsonArray requests = new JsonArray().add(origin.url("/endless")).add(origin.url("/huge/50"))
@@ -97,6 +129,8 @@ class FetchPolicyIT {
     long started = System.nanoTime();
     runAndThenHealthy(job("bodies", requests)).onComplete(ctx.succeeding(results -> ctx.verify(() -> {
       long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+      table(results, "endless chunked body", "50 MiB with Content-Length", "50 MiB chunked", "gzip bomb (512 MiB)");
+      System.out.printf("| heap growth, sampled, for the four above together | %d MiB | | |%n", heap.peakGrowth() >> 20);
       for (int i = 0; i < 4; i++) {
         assertEquals("too_large", kind(results, i), result(results, i).encode());
       }
@@ -121,6 +155,8 @@ class FetchPolicyIT {
         .add(origin.url("/short-body")).add(origin.url("/close-at-once")).add(garbageUrl)
         .add(origin.url("/no-content")))))
       .onComplete(ctx.succeeding(results -> ctx.verify(() -> {
+        table(results, "Content-Encoding: gzip, gzip", "Content-Encoding: br", "reset mid-body", "short body",
+          "close without response", "garbage bytes", "204");
         assertEquals("parse", kind(results, 0), "nested gzip is not decoded, so it is not a page");
         assertEquals("parse", kind(results, 1), "br without a decoder");
         assertEquals("connect", kind(results, 2));
@@ -139,6 +175,7 @@ class FetchPolicyIT {
     JsonObject job = job("retries", new JsonArray().add(origin.url("/throttle/a/1")).add(origin.url("/flaky/b")))
       .put("retry", new JsonObject().put("attempts", 3).put("backoffMs", 20));
     runAndThenHealthy(job).onComplete(ctx.succeeding(results -> ctx.verify(() -> {
+      table(results, "429 with Retry-After: 1", "503 twice, then 200");
       JsonObject throttled = result(results, 0);
       assertEquals("ok", kind(results, 0));
       assertEquals(2, throttled.getInteger("attempts"));
@@ -237,6 +274,19 @@ class FetchPolicyIT {
         }
         return Jobs.readResults(summary.getString("output"));
       }));
+  }
+
+  /**
+   * Prints one row per request for the behaviour table in the closing note
+   * ({@code mvn verify -Dit.test=FetchPolicyIT | grep '^| '}); it asserts nothing.
+   */
+  private static void table(List<JsonObject> results, String... behaviours) {
+    for (int i = 0; i < behaviours.length; i++) {
+      JsonObject result = result(results, i);
+      JsonObject error = result.getJsonObject("error");
+      System.out.printf("| %s | %s | %d ms | %s |%n", behaviours[i], error == null ? "ok " + result.getInteger("status")
+        : error.getString("kind"), result.getLong("elapsedMs"), error == null ? "" : error.getString("message"));
+    }
   }
 
   private static JsonObject result(List<JsonObject> results, long index) {

@@ -204,6 +204,7 @@ public class ApiVerticle extends VerticleBase {
         json(ctx, 429, new JsonObject(reply.getMessage()));
       }
       case 404 -> json(ctx, 404, new JsonObject().put("error", reply.getMessage()));
+      case 503 -> json(ctx, 503, new JsonObject().put("error", reply.getMessage()));
       default -> json(ctx, 500, new JsonObject().put("error", reply.getMessage()));
     }
   }

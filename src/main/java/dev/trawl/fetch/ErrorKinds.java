@@ -73,6 +73,12 @@ public final class ErrorKinds {
     if (notHttp(error)) {
       return "the server's answer is not valid HTTP: " + message;
     }
+    if (message != null && message.startsWith("The timeout period of")) {
+      return "nothing received for " + message.replaceAll("The timeout period of (\\d+)ms.*", "$1") + " ms (timeouts.idleMs)";
+    }
+    if ("Connection was closed".equals(message)) {
+      return "the server closed the connection before the response was complete";
+    }
     if (message == null || message.isBlank()) {
       return error.getClass().getSimpleName();
     }

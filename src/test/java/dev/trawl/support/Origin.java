@@ -181,6 +181,9 @@ public final class Origin {
         promise.tryComplete();
       }
     });
+    if (held.size() >= count) {
+      promise.tryComplete();
+    }
     return promise.future();
   }
 }
