@@ -254,6 +254,26 @@ class FetchPolicyIT {
       })));
   }
 
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  void redirectsBecomeGetAfter303AndKeepCredentialsOnTheirHost(VertxTestContext ctx) {
+    int port = origin.port();
+    JsonObject secret = new JsonObject().put("Authorization", "Bearer s3cret");
+    JsonObject job = job("redirects", new JsonArray()
+      .add(new JsonObject().put("url", origin.url("/see-other/127.0.0.1/" + port)).put("method", "POST")
+        .put("headers", secret).put("json", new JsonObject().put("a", 1)))
+      .add(new JsonObject().put("url", origin.url("/see-other/localhost/" + port)).put("headers", secret)));
+    runAndThenHealthy(job).onComplete(ctx.succeeding(results -> ctx.verify(() -> {
+      JsonObject sameHost = result(results, 0).getJsonObject("data");
+      assertEquals("GET", sameHost.getString("method"), "303 turns a POST into a GET");
+      assertEquals("Bearer s3cret", sameHost.getString("authorization"));
+      assertNull(result(results, 1).getJsonObject("data").getValue("authorization"),
+        "Authorization is not handed to another host");
+      assertEquals("http://localhost:" + port + "/auth-echo", result(results, 1).getString("finalUrl"));
+      ctx.completeNow();
+    })));
+  }
+
   // ---- helpers ---------------------------------------------------------------------------------
 
   private JsonObject request(String path, long idleMs, long totalMs) {

@@ -62,6 +62,11 @@ public final class Hostile {
     });
     router.get("/close-at-once").handler(ctx -> ctx.request().connection().close());
     router.get("/no-content").handler(ctx -> ctx.response().setStatusCode(204).end());
+    router.get("/auth-echo").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+      .end(new io.vertx.core.json.JsonObject().put("method", ctx.request().method().name())
+        .put("authorization", ctx.request().getHeader("Authorization")).encode()));
+    router.route("/see-other/:host/:port").handler(ctx -> ctx.response().setStatusCode(303)
+      .putHeader("Location", "http://" + ctx.pathParam("host") + ":" + ctx.pathParam("port") + "/auth-echo").end());
     router.get("/redirect-to/:host/:port").handler(ctx -> ctx.response().setStatusCode(302)
       .putHeader("Location", "http://" + ctx.pathParam("host") + ":" + ctx.pathParam("port") + "/page/1").end());
   }
