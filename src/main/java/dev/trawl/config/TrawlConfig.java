@@ -92,6 +92,11 @@ public final class TrawlConfig {
     return section("fetch").getString("userAgent");
   }
 
+  /** {@code obey} or {@code ignore}: what a job's {@code robots} defaults to. */
+  public String robotsDefault() {
+    return section("fetch").getString("robots");
+  }
+
   public int parseOffloadBytes() {
     return section("parse").getInteger("offloadBytes");
   }

@@ -1,6 +1,7 @@
 package dev.trawl.fetch;
 
 import dev.trawl.config.Timeouts;
+import dev.trawl.parse.FollowSpec;
 import dev.trawl.parse.ParseSpec;
 import io.vertx.core.json.JsonObject;
 
@@ -20,10 +21,15 @@ import java.util.Map;
  * @param timeouts   connect, idle and total bounds of the exchange
  * @param parse      what to extract
  * @param keepBody   whether the result carries the body ({@code output.body})
+ * @param purpose    what the body is for: a page of the job, or a robots.txt or sitemap of a crawl
+ * @param follow     for a crawl's pages, which links to report back; otherwise null
  */
 public record FetchRequest(String jobId, long index, long dispatchId, String url, String method,
                            Map<String, String> headers, String body, Timeouts timeouts, ParseSpec parse,
-                           boolean keepBody) {
+                           boolean keepBody, Purpose purpose, FollowSpec follow) {
+
+  /** What a fetched body is for. */
+  public enum Purpose { PAGE, ROBOTS, SITEMAP }
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -33,7 +39,9 @@ public record FetchRequest(String jobId, long index, long dispatchId, String url
       .put("body", body)
       .put("timeouts", timeouts.toJson())
       .put("parse", parse.toJson())
-      .put("keepBody", keepBody);
+      .put("keepBody", keepBody)
+      .put("purpose", purpose.name())
+      .put("follow", follow == null ? null : follow.toJson());
   }
 
   public static FetchRequest fromJson(JsonObject json) {
@@ -42,6 +50,7 @@ public record FetchRequest(String jobId, long index, long dispatchId, String url
     return new FetchRequest(json.getString("jobId"), json.getLong("index"), json.getLong("dispatchId"),
       json.getString("url"), json.getString("method"), headers, json.getString("body"),
       Timeouts.fromJson(json.getJsonObject("timeouts")), ParseSpec.fromJson(json.getJsonObject("parse")),
-      json.getBoolean("keepBody"));
+      json.getBoolean("keepBody"), Purpose.valueOf(json.getString("purpose")),
+      FollowSpec.fromJson(json.getJsonObject("follow")));
   }
 }

@@ -4,6 +4,8 @@ import dev.trawl.Addresses;
 import dev.trawl.NodeId;
 import dev.trawl.config.TrawlConfig;
 import dev.trawl.parse.Extractor;
+import dev.trawl.parse.FollowSpec;
+import dev.trawl.parse.Links;
 import dev.trawl.parse.ParseAs;
 import dev.trawl.parse.ParsedPage;
 import io.vertx.core.Future;
@@ -30,6 +32,8 @@ import io.vertx.ext.web.client.impl.WebClientInternal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
 import java.net.URISyntaxException;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -64,6 +68,7 @@ public class FetchVerticle extends VerticleBase {
   /** Lets the interceptor find the try a WebClient request belongs to. */
   private final Map<HttpRequest<?>, Exchange> byRequest = new IdentityHashMap<>();
   private final Map<String, Set<Exchange>> byJob = new HashMap<>();
+  private final Map<FollowSpec, Links> linksByFollow = new HashMap<>();
 
   @Override
   public Future<?> start() {
@@ -288,11 +293,14 @@ public class FetchVerticle extends VerticleBase {
     }
     FetchRequest req = exchange.request;
     Buffer body = response.body() == null ? Buffer.buffer() : response.body();
-    if (req.parse().as() == ParseAs.NONE && !req.keepBody()) {
-      return Future.succeededFuture(outcome(exchange, page, ParsedPage.EMPTY, null, null));
-    }
-    return parse(exchange, page, body)
-      .map(parsed -> outcome(exchange, page, parsed, null, null));
+    return switch (req.purpose()) {
+      case ROBOTS -> Future.succeededFuture(outcome(exchange, page,
+        new ParsedPage(null, null, body.toString(StandardCharsets.UTF_8), List.of()), null, null));
+      case SITEMAP -> sitemap(exchange, page, body);
+      case PAGE -> req.parse().as() == ParseAs.NONE && !req.keepBody() && req.follow() == null
+        ? Future.succeededFuture(outcome(exchange, page, ParsedPage.EMPTY, null, null))
+        : parse(exchange, page, body).map(parsed -> outcome(exchange, page, parsed, null, null));
+    };
   }
 
   /** Small bodies are parsed in place; larger ones on a worker thread, never on the event loop. */
@@ -300,9 +308,33 @@ public class FetchVerticle extends VerticleBase {
     FetchRequest req = exchange.request;
     String contentType = page.response().getHeader(HttpHeaders.CONTENT_TYPE);
     byte[] bytes = body.getBytes();
-    java.util.concurrent.Callable<ParsedPage> work =
-      () -> Extractor.extract(req.parse(), bytes, contentType, page.finalUrl(), req.keepBody());
-    if (bytes.length > cfg.parseOffloadBytes()) {
+    String followSelector = req.follow() == null ? null : req.follow().links();
+    Links links = req.follow() == null ? null : linksFor(req.follow());
+    // Normalising the links of a big page is work too: it goes wherever the parsing goes.
+    Callable<ParsedPage> work = () -> {
+      ParsedPage parsed = Extractor.extract(req.parse(), bytes, contentType, page.finalUrl(), req.keepBody(), followSelector);
+      return links == null ? parsed : parsed.withFound(links.follow(page.finalUrl(), parsed.found()));
+    };
+    return offload(bytes.length, work);
+  }
+
+  /** A sitemap or sitemap index (XML, text, gzipped) read by crawler-commons, on a worker thread. */
+  private Future<FetchOutcome> sitemap(Exchange exchange, Page page, Buffer body) {
+    String contentType = page.response().getHeader(HttpHeaders.CONTENT_TYPE);
+    byte[] bytes = body.getBytes();
+    FollowSpec follow = exchange.request.follow();
+    Links links = follow == null ? null : linksFor(follow);
+    return vertx.executeBlocking(() -> {
+        Sitemaps.Read read = Sitemaps.read(contentType, bytes, page.finalUrl());
+        return links == null ? read : new Sitemaps.Read(links.follow(page.finalUrl(), read.pages()), read.sitemaps());
+      }, false)
+      .map(read -> withDiscovered(outcome(exchange, page, ParsedPage.EMPTY, null, null), read.pages(), read.sitemaps()))
+      .recover(error -> Future.succeededFuture(outcome(exchange, page, null, "parse",
+        "not a sitemap: " + ErrorKinds.messageOf(error))));
+  }
+
+  private <T> Future<T> offload(int size, Callable<T> work) {
+    if (size > cfg.parseOffloadBytes()) {
       return vertx.executeBlocking(work, false);
     }
     try {
@@ -317,10 +349,18 @@ public class FetchVerticle extends VerticleBase {
     FetchRequest req = exchange.request;
     Buffer body = response.body();
     boolean ok = kind == null;
+    List<String> discovered = parsed == null || req.purpose() != FetchRequest.Purpose.PAGE ? List.of() : parsed.found();
     return new FetchOutcome(req.jobId(), req.index(), req.dispatchId(), ok, response.statusCode(), page.finalUrl(),
       response.getHeader(HttpHeaders.CONTENT_TYPE), body == null ? 0 : body.length(), exchange.startedAt,
       exchange.elapsedMs(), node, parsed == null ? null : parsed.data(), parsed == null ? null : parsed.links(),
-      parsed == null ? null : parsed.text(), kind, message, cookiePairs(exchange), retryAfterMs(response));
+      parsed == null ? null : parsed.text(), kind, message, cookiePairs(exchange), retryAfterMs(response),
+      discovered, List.of());
+  }
+
+  private static FetchOutcome withDiscovered(FetchOutcome o, List<String> pages, List<String> sitemaps) {
+    return new FetchOutcome(o.jobId(), o.index(), o.dispatchId(), o.ok(), o.status(), o.finalUrl(), o.contentType(),
+      o.bytes(), o.startedAt(), o.elapsedMs(), o.node(), o.data(), o.links(), o.body(), o.errorKind(),
+      o.errorMessage(), o.setCookies(), o.retryAfterMs(), pages, sitemaps);
   }
 
   private FetchOutcome failure(Exchange exchange, Throwable error) {
@@ -331,7 +371,16 @@ public class FetchVerticle extends VerticleBase {
       LOG.log(System.Logger.Level.WARNING, "unexpected failure fetching " + req.url(), cause);
     }
     return new FetchOutcome(req.jobId(), req.index(), req.dispatchId(), false, 0, null, null, 0, exchange.startedAt,
-      exchange.elapsedMs(), node, null, null, null, kind, ErrorKinds.messageOf(cause), cookiePairs(exchange), -1);
+      exchange.elapsedMs(), node, null, null, null, kind, ErrorKinds.messageOf(cause), cookiePairs(exchange), -1,
+      List.of(), List.of());
+  }
+
+  /** The compiled filters of a crawl; jobs are few, so the cache stays small. */
+  private Links linksFor(FollowSpec follow) {
+    if (linksByFollow.size() > 64) {
+      linksByFollow.clear();
+    }
+    return linksByFollow.computeIfAbsent(follow, Links::new);
   }
 
   private static List<String> cookiePairs(Exchange exchange) {

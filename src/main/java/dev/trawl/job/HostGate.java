@@ -19,6 +19,8 @@ final class HostGate {
 
   private static final class Host {
     int inFlight;
+    /** A larger gap than the job's, from robots.txt's Crawl-delay. */
+    long minGapNanos;
     long lastStartNanos = Long.MIN_VALUE / 2;
     final ArrayDeque<Job.Pending> parked = new ArrayDeque<>();
   }
@@ -52,7 +54,19 @@ final class HostGate {
 
   boolean mayStart(String host, long now) {
     Host h = hosts.get(host);
-    return h == null || (perHost == 0 || h.inFlight < perHost) && now - h.lastStartNanos >= delayNanos;
+    return h == null || (perHost == 0 || h.inFlight < perHost) && now - h.lastStartNanos >= gapOf(h);
+  }
+
+  private long gapOf(Host h) {
+    return Math.max(delayNanos, h.minGapNanos);
+  }
+
+  /** Raises the gap kept between starts to {@code host} (robots.txt's Crawl-delay). */
+  void minGap(String host, long gapMs) {
+    if (gapMs > 0) {
+      Host h = hosts.computeIfAbsent(host, k -> new Host());
+      h.minGapNanos = Math.max(h.minGapNanos, gapMs * 1_000_000);
+    }
   }
 
   void park(String host, Job.Pending pending) {
@@ -105,7 +119,7 @@ final class HostGate {
     long earliest = -1;
     for (Host h : hosts.values()) {
       if (!h.parked.isEmpty() && (perHost == 0 || h.inFlight < perHost)) {
-        long at = h.lastStartNanos + delayNanos;
+        long at = h.lastStartNanos + gapOf(h);
         earliest = earliest < 0 ? at : Math.min(earliest, at);
       }
     }
@@ -120,7 +134,7 @@ final class HostGate {
     finishesSinceSweep = 0;
     for (Iterator<Host> it = hosts.values().iterator(); it.hasNext(); ) {
       Host h = it.next();
-      if (h.inFlight == 0 && h.parked.isEmpty() && now - h.lastStartNanos >= delayNanos) {
+      if (h.inFlight == 0 && h.parked.isEmpty() && now - h.lastStartNanos >= gapOf(h) && h.minGapNanos == 0) {
         it.remove();
       }
     }

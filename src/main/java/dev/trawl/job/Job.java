@@ -25,6 +25,8 @@ final class Job {
     String startedAt;
     long startNanos;
     long retryTimer = -1;
+    /** Set once robots.txt has allowed it (or the job ignores robots.txt). */
+    boolean robotsChecked;
 
     Pending(RequestSpec request) {
       this.request = request;
@@ -55,6 +57,8 @@ final class Job {
   long cancelled;
   long nextSeq;
   long deadlineTimer = -1;
+  /** Requests waiting for their origin's robots.txt. */
+  int robotsWaiting;
   long wakeTimer = -1;
   JsonObject winner;
   JsonObject firstError;
@@ -77,7 +81,8 @@ final class Job {
 
   /** Every request has its result and the source has nothing left. */
   boolean allSettled() {
-    return source != null && source.exhausted() && inFlight.isEmpty() && waitingRetry.isEmpty() && gate.parked() == 0;
+    return source != null && source.exhausted() && inFlight.isEmpty() && waitingRetry.isEmpty() && gate.parked() == 0
+      && robotsWaiting == 0;
   }
 
   /** Completes with the summary once the job has ended and its files are closed. */

@@ -54,12 +54,14 @@ public class JobCoordinatorVerticle extends VerticleBase {
   private int rotation;
   private long dispatchCounter;
   private final JobMetrics metrics = new JobMetrics();
+  private Robots robots;
 
   @Override
   public Future<?> start() {
     cfg = TrawlConfig.from(config());
     defaults = JobDefaults.of(cfg);
     bus = vertx.eventBus();
+    robots = new Robots(vertx, cfg.userAgent(), this::fetchRobots);
     metrics.gauge("trawl.jobs.running", "Jobs running on this node", running::size);
     metrics.gauge("trawl.jobs.queued", "Jobs waiting for a slot (jobs.maxConcurrent)", queued::size);
     metrics.gauge("trawl.fetch.in.flight", "Requests handed to fetchers and not answered yet", () -> nodeInFlight);
@@ -83,7 +85,7 @@ public class JobCoordinatorVerticle extends VerticleBase {
       message.fail(503, "this node is stopping and accepts no new jobs");
       return;
     }
-    JobSpec.Parsed parsed = JobSpec.parse(body, defaults, cfg.maxRequestsPerJob());
+    JobSpec.Parsed parsed = JobSpec.parse(body, defaults, cfg.maxRequestsPerJob(), cfg.robotsDefault());
     if (!parsed.problems().isEmpty()) {
       failWithProblems(message, parsed.problems().list());
       return;
@@ -207,9 +209,11 @@ public class JobCoordinatorVerticle extends VerticleBase {
     if (job.spec.deadlineMs() > 0) {
       job.deadlineTimer = vertx.setTimer(job.spec.deadlineMs(), id -> job.signals.stop(JobState.EXPIRED));
     }
-    Future<RequestSource> source = job.spec.requests() != null
+    Future<RequestSource> requests = job.spec.requests() != null
       ? Future.succeededFuture(new InlineSource(job.spec.requests(), job.spec.timeouts()))
       : FileSource.open(vertx, job.spec.requestsFile(), job.spec.timeouts());
+    Future<RequestSource> source = job.spec.follow() == null ? requests
+      : requests.map(seeds -> new Crawl(job, seeds, new Frontier(vertx, job.output.replaceFirst("\\.jsonl$", ".frontier"))));
     bus.request(Addresses.SINK_OPEN, new JsonObject().put("jobId", job.id).put("path", job.output))
       .compose(opened -> source)
       .onSuccess(opened -> {
@@ -283,12 +287,93 @@ public class JobCoordinatorVerticle extends VerticleBase {
       return true;
     }
     Job.Pending pending = new Job.Pending(next);
-    if (job.gate.mayStart(pending.host, now)) {
-      dispatch(job, pending);
-    } else {
-      job.gate.park(pending.host, pending);
+    if (job.source instanceof Crawl crawl && crawl.firstSightOf(originOf(next.url()))) {
+      readSitemapsOf(job, crawl, originOf(next.url()));
     }
+    startOrWait(job, pending, now);
     return true;
+  }
+
+  /**
+   * Starts a request, or parks it until its host allows a start; with {@code robots: obey} its
+   * origin's robots.txt is consulted first, and a URL it disallows ends as {@code blocked}.
+   */
+  private void startOrWait(Job job, Job.Pending pending, long now) {
+    if (!job.spec.obeysRobots() || pending.robotsChecked) {
+      if (job.gate.mayStart(pending.host, now)) {
+        dispatch(job, pending);
+      } else {
+        job.gate.park(pending.host, pending);
+      }
+      return;
+    }
+    job.robotsWaiting++;
+    robots.verdict(originOf(pending.request.url()), verdict -> {
+      job.robotsWaiting--;
+      pending.robotsChecked = true;
+      if (job.ending != null) {
+        emitCancelled(job, pending, "the job ended (" + job.ending.wire() + ") before this request started");
+      } else if (!verdict.allows(pending.request.url())) {
+        emitUnstarted(job, pending.request, "blocked", verdict.unavailable() != null ? verdict.unavailable()
+          : "disallowed by robots.txt of " + originOf(pending.request.url()));
+      } else {
+        job.gate.minGap(pending.host, Robots.crawlDelayMs(verdict));
+        job.gate.park(pending.host, pending);
+      }
+      pump();
+    });
+  }
+
+  /** {@code scheme://host:port} of a URL: whose robots.txt and sitemaps apply to it. */
+  private static String originOf(String url) {
+    java.net.URI uri = java.net.URI.create(url);
+    return uri.getScheme().toLowerCase(java.util.Locale.ROOT) + "://" + dev.trawl.fetch.HostNames.hostOf(uri)
+      + ":" + dev.trawl.fetch.HostNames.portOf(uri);
+  }
+
+  /** One robots.txt fetch for {@link Robots}, through the fetchers like any other request. */
+  private Future<Robots.Answer> fetchRobots(String url) {
+    FetchRequest request = new FetchRequest("trawl-robots", -1, ++dispatchCounter, url, "GET", Map.of(), null,
+      defaults.timeouts(), dev.trawl.parse.ParseSpec.DEFAULT, false, FetchRequest.Purpose.ROBOTS, null);
+    return bus.<FetchOutcome>request(Addresses.FETCH, request, replyOptions(request)).map(reply -> {
+      FetchOutcome o = reply.body();
+      int status = o.ok() || "http_status".equals(o.errorKind()) ? o.status() : 0;
+      return new Robots.Answer(status, o.contentType(), o.body());
+    });
+  }
+
+  /** Seeds a crawl from the sitemaps robots.txt names and from /sitemap.xml of a new origin. */
+  private void readSitemapsOf(Job job, Crawl crawl, String origin) {
+    crawl.sitemapsInFlight++; // keeps the crawl open while robots.txt is read
+    robots.verdict(origin, verdict -> {
+      crawl.sitemapsInFlight--;
+      List<String> sitemaps = new ArrayList<>(verdict.rules() == null ? List.of() : verdict.rules().getSitemaps());
+      sitemaps.add(origin + "/sitemap.xml");
+      sitemaps.forEach(url -> readSitemap(job, crawl, url));
+      pump();
+    });
+  }
+
+  private void readSitemap(Job job, Crawl crawl, String url) {
+    if (job.ending != null || !crawl.shouldRead(url)) {
+      return;
+    }
+    crawl.sitemapsInFlight++;
+    FetchRequest request = new FetchRequest(job.id, -1, ++dispatchCounter, url, "GET", job.spec.headers(), null,
+      job.spec.timeouts(), dev.trawl.parse.ParseSpec.DEFAULT, false, FetchRequest.Purpose.SITEMAP, crawl.follow);
+    bus.<FetchOutcome>request(Addresses.FETCH, request, replyOptions(request)).onComplete(reply -> {
+      crawl.sitemapsInFlight--;
+      FetchOutcome read = reply.succeeded() ? reply.result().body() : null;
+      if (read != null && read.ok() && job.ending == null) {
+        crawl.fromSitemap(read.discovered());
+        read.sitemaps().forEach(child -> readSitemap(job, crawl, child));
+      }
+      pump();
+    });
+  }
+
+  private static DeliveryOptions replyOptions(FetchRequest request) {
+    return new DeliveryOptions().setSendTimeout(request.timeouts().totalMs() + FETCH_REPLY_GRACE_MS);
   }
 
   /**
@@ -327,9 +412,8 @@ public class JobCoordinatorVerticle extends VerticleBase {
     job.gate.started(pending.host, System.nanoTime());
     nodeInFlight++;
     FetchRequest request = fetchRequest(job, pending);
-    long replyTimeout = request.timeouts().totalMs() + FETCH_REPLY_GRACE_MS;
     long dispatchId = pending.dispatchId;
-    bus.<FetchOutcome>request(Addresses.FETCH, request, new DeliveryOptions().setSendTimeout(replyTimeout))
+    bus.<FetchOutcome>request(Addresses.FETCH, request, replyOptions(request))
       .onComplete(reply -> onOutcome(job, pending, dispatchId, reply.succeeded() ? reply.result().body()
         : FetchOutcome.failed(request, null, pending.startedAt, elapsedMs(pending), "internal",
           "no answer from a fetcher: " + reply.cause().getMessage())));
@@ -348,7 +432,7 @@ public class JobCoordinatorVerticle extends VerticleBase {
     }
     Timeouts timeouts = req.timeouts() != null ? req.timeouts() : job.spec.timeouts();
     return new FetchRequest(job.id, req.index(), pending.dispatchId, req.url(), req.method(), headers, req.body(),
-      timeouts, job.spec.parse(), job.spec.outputBody());
+      timeouts, job.spec.parse(), job.spec.outputBody(), FetchRequest.Purpose.PAGE, job.spec.follow());
   }
 
   private void onOutcome(Job job, Job.Pending pending, long dispatchId, FetchOutcome outcome) {
@@ -409,6 +493,9 @@ public class JobCoordinatorVerticle extends VerticleBase {
     if (outcome.body() != null) {
       result.put("body", outcome.body());
     }
+    if (job.source instanceof Crawl crawl && job.ending == null) {
+      crawl.found(pending.request.depth(), outcome.discovered());
+    }
     record(job, result, outcome.ok(), false);
   }
 
@@ -431,7 +518,7 @@ public class JobCoordinatorVerticle extends VerticleBase {
 
   private static JsonObject resultBase(Job job, RequestSpec request) {
     return new JsonObject().put("jobId", job.id).put("seq", job.nextSeq++).put("index", request.index())
-      .put("url", request.url()).put("depth", 0);
+      .put("url", request.url()).put("depth", request.depth());
   }
 
   private static long elapsedMs(Job.Pending pending) {

@@ -5,6 +5,7 @@ import dev.trawl.config.Limits;
 import dev.trawl.config.Problems;
 import dev.trawl.config.RetryPolicy;
 import dev.trawl.config.Timeouts;
+import dev.trawl.parse.FollowSpec;
 import dev.trawl.parse.ParseSpec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,10 +23,11 @@ import java.util.regex.Pattern;
  * @param requests     the inline requests (raw JSON, validated), or null with a file
  * @param requestsFile path of a file on this node, one request a line, or null
  * @param deadlineMs   0 for none
+ * @param follow       how the job crawls, or null when it only fetches its requests
  */
 public record JobSpec(String name, JsonArray requests, String requestsFile, Mode mode, long deadlineMs,
                       Map<String, String> headers, Map<String, String> cookies, Limits limits, Timeouts timeouts,
-                      RetryPolicy retry, ParseSpec parse, String robots, boolean outputBody) {
+                      RetryPolicy retry, ParseSpec parse, String robots, boolean outputBody, FollowSpec follow) {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Set<String> KEYS = Set.of("name", "requests", "requestsFile", "mode", "deadlineMs",
@@ -38,10 +40,19 @@ public record JobSpec(String name, JsonArray requests, String requestsFile, Mode
   /** The same job without its inline requests, for a finished job's summary. */
   public JobSpec withoutRequests() {
     return new JobSpec(name, requests == null ? null : new JsonArray(), requestsFile, mode, deadlineMs, headers, cookies,
-      limits, timeouts, retry, parse, robots, outputBody);
+      limits, timeouts, retry, parse, robots, outputBody, follow);
+  }
+
+  public boolean obeysRobots() {
+    return robots.equals("obey");
   }
 
   public static Parsed parse(JsonObject job, JobDefaults defaults, long maxRequests) {
+    return parse(job, defaults, maxRequests, "obey");
+  }
+
+  /** Validates {@code job}; {@code robotsDefault} is the node's {@code fetch.robots}. */
+  public static Parsed parse(JsonObject job, JobDefaults defaults, long maxRequests, String robotsDefault) {
     Problems p = new Problems();
     p.unknownKeys(job, "", KEYS);
     String name = name(job, p);
@@ -56,15 +67,13 @@ public record JobSpec(String name, JsonArray requests, String requestsFile, Mode
     if ((requests == null) == (file == null)) {
       p.add("", "give exactly one of requests and requestsFile");
     }
-    if (job.containsKey("follow")) {
-      p.add("follow", "crawling is not available yet in this version of Trawl");
-    }
-    String robots = robots(p.string(job, "robots", "", "obey"), p);
+    FollowSpec follow = FollowSpec.parse(p.object(job, "follow", ""), "follow", maxRequests, p);
+    String robots = robots(p.string(job, "robots", "", robotsDefault), p);
     boolean outputBody = output(p.object(job, "output", ""), p);
     Map<String, String> headers = RequestSpec.headers(job, "", p);
     Map<String, String> cookies = cookies(p.object(job, "cookies", ""), p);
     JobSpec spec = p.isEmpty() ? new JobSpec(name, requests, file, mode, deadlineMs, headers, cookies, limits,
-      timeouts, retry, parse, robots, outputBody) : null;
+      timeouts, retry, parse, robots, outputBody, follow) : null;
     return new Parsed(spec, p);
   }
 

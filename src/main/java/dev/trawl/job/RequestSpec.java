@@ -20,9 +20,15 @@ import java.util.Set;
  * {@code invalid_request} result at its index.
  *
  * @param timeouts the request's own timeouts, or null to use the job's
+ * @param depth    0 for the job's own requests; links followed from depth d are d+1
  */
 public record RequestSpec(long index, String url, String method, Map<String, String> headers, String body,
-                          Timeouts timeouts, String problem) {
+                          Timeouts timeouts, String problem, int depth) {
+
+  /** A page a crawl found: a GET of {@code url}. */
+  public static RequestSpec crawled(long index, String url, int depth) {
+    return new RequestSpec(index, url, "GET", Map.of(), null, null, null, depth);
+  }
 
   private static final Set<String> KEYS = Set.of("url", "method", "headers", "json", "body", "timeouts");
   private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
@@ -35,7 +41,7 @@ public record RequestSpec(long index, String url, String method, Map<String, Str
   /** Validates one entry of {@code requests}; problems go to {@code problems} under {@code path}. */
   public static RequestSpec parse(long index, Object entry, Timeouts jobTimeouts, String path, Problems problems) {
     if (entry instanceof String url) {
-      return new RequestSpec(index, checkUrl(url, path, problems), "GET", Map.of(), null, null, null);
+      return new RequestSpec(index, checkUrl(url, path, problems), "GET", Map.of(), null, null, null, 0);
     }
     if (!(entry instanceof JsonObject obj)) {
       problems.add(path, "must be a URL string or a request object");
@@ -58,7 +64,7 @@ public record RequestSpec(long index, String url, String method, Map<String, Str
     }
     return new RequestSpec(index, url, method, headers, body(obj, path, problems),
       obj.containsKey("timeouts") ? Timeouts.parse(problems.object(obj, "timeouts", path), jobTimeouts,
-        Problems.join(path, "timeouts"), problems) : null, null);
+        Problems.join(path, "timeouts"), problems) : null, null, 0);
   }
 
   /** Reads one line of a {@code requestsFile}: a URL or a JSON request object. Never throws. */
@@ -83,7 +89,7 @@ public record RequestSpec(long index, String url, String method, Map<String, Str
 
   private static RequestSpec invalid(long index, String url, String problem) {
     String echo = url.length() > MAX_ECHO ? url.substring(0, MAX_ECHO) + "…" : url;
-    return new RequestSpec(index, echo, "GET", Map.of(), null, null, problem);
+    return new RequestSpec(index, echo, "GET", Map.of(), null, null, problem, 0);
   }
 
   /** Checks an absolute http(s) URL with a host; returns it unchanged. */

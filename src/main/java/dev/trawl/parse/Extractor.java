@@ -13,7 +13,9 @@ import org.jsoup.select.Elements;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -34,16 +36,29 @@ public final class Extractor {
    * @throws ParseException with kind {@code content_type} or {@code parse}
    */
   public static ParsedPage extract(ParseSpec spec, byte[] body, String contentType, String baseUri, boolean keepText) {
+    return extract(spec, body, contentType, baseUri, keepText, null);
+  }
+
+  /**
+   * As {@link #extract(ParseSpec, byte[], String, String, boolean)}, and for a crawl also the
+   * targets of the elements {@code followSelector} selects (HTML pages only).
+   */
+  public static ParsedPage extract(ParseSpec spec, byte[] body, String contentType, String baseUri, boolean keepText,
+                                   String followSelector) {
     ParseAs as = spec.as().resolve(contentType);
+    if (followSelector != null && ParseAs.AUTO.resolve(contentType) == ParseAs.HTML) {
+      as = ParseAs.HTML; // a crawl reads every HTML page for its links, whatever parse.as says
+    }
     return switch (as) {
-      case HTML -> html(spec, body, contentType, baseUri, keepText);
+      case HTML -> html(spec, body, contentType, baseUri, keepText, followSelector);
       case JSON -> json(spec, body, contentType, keepText);
       case TEXT -> text(body, contentType);
-      case NONE, AUTO -> keepText ? new ParsedPage(null, null, decode(body, contentType)) : ParsedPage.EMPTY;
+      case NONE, AUTO -> keepText ? new ParsedPage(null, null, decode(body, contentType), List.of()) : ParsedPage.EMPTY;
     };
   }
 
-  private static ParsedPage html(ParseSpec spec, byte[] body, String contentType, String baseUri, boolean keepText) {
+  private static ParsedPage html(ParseSpec spec, byte[] body, String contentType, String baseUri, boolean keepText,
+                                 String followSelector) {
     Charset charset = Charsets.ofHtml(body, contentType);
     int bom = Charsets.bomLength(body);
     Document doc = Jsoup.parse(new String(body, bom, body.length - bom, charset), baseUri);
@@ -55,7 +70,21 @@ public final class Extractor {
       data.put(field.name(), select(doc, field));
     }
     JsonArray links = spec.links() ? links(doc) : null;
-    return new ParsedPage(data, links, keepText ? doc.outerHtml() : null);
+    List<String> found = followSelector == null ? List.of() : targets(doc, followSelector);
+    boolean wantedData = spec.as() != ParseAs.NONE;
+    return new ParsedPage(wantedData ? data : null, links, keepText ? doc.outerHtml() : null, found);
+  }
+
+  /** Absolute {@code href} (else {@code src}) of every element the selector picks. */
+  private static List<String> targets(Document doc, String selector) {
+    List<String> found = new ArrayList<>();
+    for (Element element : doc.select(selector)) {
+      String url = element.hasAttr("href") ? element.absUrl("href") : element.absUrl("src");
+      if (!url.isEmpty()) {
+        found.add(url);
+      }
+    }
+    return found;
   }
 
   private static Object select(Document doc, FieldSelector field) {
@@ -85,13 +114,12 @@ public final class Extractor {
     Elements anchors = doc.select("a[href]");
     Set<String> seen = new LinkedHashSet<>();
     for (Element anchor : anchors) {
-      String url = anchor.absUrl("href");
-      if (url.startsWith("http://") || url.startsWith("https://")) {
-        int hash = url.indexOf('#');
-        seen.add(hash < 0 ? url : url.substring(0, hash));
+      String url = Links.normalize(anchor.absUrl("href"));
+      if (url != null) {
+        seen.add(url);
       }
     }
-    return new JsonArray(new java.util.ArrayList<>(seen));
+    return new JsonArray(new ArrayList<>(seen));
   }
 
   private static ParsedPage json(ParseSpec spec, byte[] body, String contentType, boolean keepText) {
@@ -112,11 +140,11 @@ public final class Extractor {
       data = new JsonObject();
       spec.json().forEach((name, pointer) -> data.put(name, JsonPointer.from(pointer).queryJson(root)));
     }
-    return new ParsedPage(data, null, keepText ? new String(body, StandardCharsets.UTF_8) : null);
+    return new ParsedPage(data, null, keepText ? new String(body, StandardCharsets.UTF_8) : null, List.of());
   }
 
   private static ParsedPage text(byte[] body, String contentType) {
-    return new ParsedPage(new JsonObject().put("text", decode(body, contentType)), null, null);
+    return new ParsedPage(new JsonObject().put("text", decode(body, contentType)), null, null, List.of());
   }
 
   /** Text other than HTML: the header's charset, else UTF-8. */

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,11 +66,20 @@ class JobSpecTest {
   }
 
   @Test
-  void requestsAndRequestsFileAreExclusiveAndFollowIsNotAvailableYet() {
+  void requestsAndRequestsFileAreExclusiveAndFollowIsChecked() {
     JobSpec.Parsed both = parse(new JsonObject().put("name", "x").put("requests", new JsonArray().add("http://a.example/"))
-      .put("requestsFile", "/tmp/x").put("follow", new JsonObject()));
-    assertTrue(both.problems().list().contains("give exactly one of requests and requestsFile"), both.problems().list().toString());
-    assertTrue(both.problems().list().stream().anyMatch(p -> p.startsWith("follow")));
+      .put("requestsFile", "/tmp/x").put("follow", new JsonObject().put("maxDepth", -1).put("include", new JsonArray().add("(["))
+        .put("colour", "red")));
+    List<String> problems = both.problems().list();
+    assertTrue(problems.contains("give exactly one of requests and requestsFile"), problems.toString());
+    assertTrue(problems.stream().anyMatch(p -> p.startsWith("follow.maxDepth")), problems.toString());
+    assertTrue(problems.stream().anyMatch(p -> p.startsWith("follow.include")), problems.toString());
+    assertTrue(problems.contains("follow.colour: unknown key"), problems.toString());
+    JobSpec crawl = parse(new JsonObject().put("name", "x").put("requests", new JsonArray().add("http://a.example/"))
+      .put("follow", new JsonObject())).spec();
+    assertEquals("a[href]", crawl.follow().links());
+    assertEquals(1, crawl.follow().maxDepth());
+    assertTrue(crawl.follow().sameHost());
   }
 
   @Test

@@ -22,13 +22,16 @@ public final class TestNode {
   private final int apiPort;
   private WebClient api;
 
-  /** Test config: loopback allowed, short flush, results under {@code dataDir}; then {@code overrides}. */
+  /**
+   * Test config: loopback allowed, robots.txt ignored unless a test asks (so servers see only the
+   * requests a test makes), short flush, results under {@code dataDir}; then {@code overrides}.
+   */
   public TestNode(Vertx vertx, Path dataDir, JsonObject overrides) {
     this.vertx = vertx;
     this.apiPort = freePort();
     this.config = new JsonObject()
       .put("http", new JsonObject().put("port", apiPort).put("host", "127.0.0.1"))
-      .put("fetch", new JsonObject().put("blockPrivateNetworks", false))
+      .put("fetch", new JsonObject().put("blockPrivateNetworks", false).put("robots", "ignore"))
       .put("sink", new JsonObject().put("dir", dataDir.toString()).put("flushMs", 100))
       .put("retry", new JsonObject().put("attempts", 1))
       .mergeIn(overrides, true);
