@@ -3,7 +3,7 @@ JAR := target/trawl.jar
 JAVA_OPTS ?= -XX:+UseParallelGC -Xss512k
 MVN := mvn -B
 
-.PHONY: build run test demo bench-core clean
+.PHONY: build run test demo bench-core bench-crawl clean
 
 build: $(JAR)
 
@@ -22,6 +22,10 @@ demo: $(JAR)
 # The core pipeline's figures: an N-page job and a 1,000,000-line requestsFile under -Xmx256m.
 bench-core: $(JAR)
 	bench/core.sh
+
+# A crawl of a local 100,000-page site from its front page, under -Xmx256m.
+bench-crawl: $(JAR)
+	bench/crawl.sh
 
 clean:
 	$(MVN) clean

@@ -11,8 +11,12 @@ import io.vertx.ext.web.RoutingContext;
 public final class DemoSite {
 
   public static final int PRODUCTS = 24;
+  static final int PER_CATEGORY = 100;
 
   private final int products;
+  private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong repeats = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.Set<String> paths = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** Filler text that brings a product page to roughly the size of a real one. */
   private final String filler;
 
@@ -52,15 +56,58 @@ public final class DemoSite {
   public static Future<HttpServer> start(Vertx vertx, int port, int products, int pageBytes) {
     DemoSite site = new DemoSite(products, pageBytes);
     Router router = Router.router(vertx);
+    router.route().handler(site::count);
+    router.get("/__stats").handler(site::stats);
     router.get("/").handler(site::index);
+    router.get("/c/:n").handler(site::category);
     router.get("/p/:n").handler(site::product);
     router.get("/api/products/:file").handler(site::productJson);
     return vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1");
   }
 
+  /** Counts requests, and pages asked for more than once, for {@code /__stats}. */
+  private void count(RoutingContext ctx) {
+    String path = ctx.request().path();
+    if (!path.equals("/__stats")) {
+      requests.incrementAndGet();
+      if (!paths.add(path)) {
+        repeats.incrementAndGet();
+      }
+    }
+    ctx.next();
+  }
+
+  private void stats(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject()
+      .put("requests", requests.get()).put("distinctPaths", paths.size()).put("repeated", repeats.get()).encode());
+  }
+
+  /**
+   * The shop's front page: the demo's few products directly; a big shop ({@code trawl site})
+   * links category pages of {@link #PER_CATEGORY} products each, as real shops do.
+   */
   private void index(RoutingContext ctx) {
     StringBuilder html = new StringBuilder("<!doctype html><html><head><title>Trawl demo shop</title></head><body><ul>");
-    for (int n = 1; n <= products; n++) {
+    if (products > PER_CATEGORY) {
+      for (int c = 0; c * PER_CATEGORY < products; c++) {
+        html.append("<li><a href=\"/c/").append(c).append("\">Teas, page ").append(c + 1).append("</a></li>");
+      }
+    } else {
+      for (int n = 1; n <= products; n++) {
+        html.append("<li><a href=\"/p/").append(n).append("\">").append(name(n)).append("</a></li>");
+      }
+    }
+    ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(html.append("</ul></body></html>").toString());
+  }
+
+  private void category(RoutingContext ctx) {
+    int c = number(ctx.pathParam("n"));
+    if (c < 0 || c * PER_CATEGORY >= products) {
+      ctx.response().setStatusCode(404).end("no such category");
+      return;
+    }
+    StringBuilder html = new StringBuilder("<!doctype html><html><head><title>Teas</title></head><body><a href=\"/\">home</a><ul>");
+    for (int n = c * PER_CATEGORY + 1; n <= Math.min(products, (c + 1) * PER_CATEGORY); n++) {
       html.append("<li><a href=\"/p/").append(n).append("\">").append(name(n)).append("</a></li>");
     }
     ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(html.append("</ul></body></html>").toString());
@@ -76,7 +123,8 @@ public final class DemoSite {
       + "<h1>" + name(n) + "</h1><p class=\"price\">" + price(n) + "</p>"
       + "<img class=\"cover\" src=\"/img/" + n + ".jpg\">"
       + "<ul class=\"tags\"><li>tea</li><li>" + (n % 2 == 0 ? "green" : "black") + "</li></ul>" + filler
-      + "<a href=\"/\">back</a></body></html>";
+      + "<a href=\"/\">back</a><a href=\"/p/" + Math.max(1, n - 1) + "\">previous</a>"
+      + "<a href=\"/p/" + Math.min(products, n + 1) + "\">next</a></body></html>";
     ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(html);
   }
 
