@@ -2,6 +2,7 @@ package dev.trawl;
 
 import dev.trawl.cli.DemoCommand;
 import dev.trawl.cli.DemoSite;
+import dev.trawl.cli.KitCommand;
 import dev.trawl.cli.RunCommand;
 import dev.trawl.cli.TrawlApplication;
 
@@ -23,6 +24,7 @@ public final class Main {
       case "run" -> System.exit(RunCommand.main(rest));
       case "demo" -> System.exit(DemoCommand.main(rest));
       case "site" -> exitUnlessServing(DemoSite.main(rest));
+      case "kit" -> System.exit(KitCommand.main(rest));
       default -> TrawlApplication.launch(args);
     }
   }

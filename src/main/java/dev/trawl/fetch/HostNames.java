@@ -62,6 +62,9 @@ public final class HostNames {
     if (host.indexOf(':') >= 0) {
       return byLiteral(host);
     }
+    if (!endsInNumber(host)) {
+      return null; // the common case, a name: decided without splitting or regular expressions
+    }
     String[] parts = host.endsWith(".") ? host.substring(0, host.length() - 1).split("\\.", -1) : host.split("\\.", -1);
     if (!isNumber(parts[parts.length - 1])) {
       return null;
@@ -85,6 +88,21 @@ public final class HostNames {
       value += numbers[i] << (8 * (3 - i));
     }
     return byLiteral((value >> 24 & 0xff) + "." + (value >> 16 & 0xff) + "." + (value >> 8 & 0xff) + "." + (value & 0xff));
+  }
+
+  /** Whether the last label is all digits or {@code 0x} hex, as the WHATWG "ends in a number" test. */
+  private static boolean endsInNumber(String host) {
+    int end = host.endsWith(".") ? host.length() - 1 : host.length();
+    int start = host.lastIndexOf('.', end - 1) + 1;
+    if (end - start >= 2 && host.charAt(start) == '0' && (host.charAt(start + 1) | 0x20) == 'x') {
+      return true;
+    }
+    for (int i = start; i < end; i++) {
+      if (host.charAt(i) < '0' || host.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return end > start;
   }
 
   private static boolean isNumber(String part) {

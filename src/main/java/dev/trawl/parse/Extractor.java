@@ -9,11 +9,16 @@ import io.vertx.core.buffer.Buffer;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.jsoup.parser.Parser;
+import org.jsoup.parser.StreamParser;
 import org.jsoup.select.Elements;
+import org.jsoup.select.Evaluator;
+import org.jsoup.select.Selector;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -61,7 +66,11 @@ public final class Extractor {
                                  String followSelector) {
     Charset charset = Charsets.ofHtml(body, contentType);
     int bom = Charsets.bomLength(body);
-    Document doc = Jsoup.parse(new String(body, bom, body.length - bom, charset), baseUri);
+    String html = new String(body, bom, body.length - bom, charset);
+    if (firstMatchesSuffice(spec, keepText, followSelector)) {
+      return new ParsedPage(spec.as() == ParseAs.NONE ? null : firstMatches(spec, html, baseUri), null, null, List.of());
+    }
+    Document doc = Jsoup.parse(html, baseUri);
     JsonObject data = new JsonObject();
     if (spec.fields().isEmpty()) {
       data.put("title", doc.title());
@@ -85,6 +94,54 @@ public final class Extractor {
       }
     }
     return found;
+  }
+
+  /** Only first matches are wanted: no arrays, no links, no body, no crawl. */
+  private static boolean firstMatchesSuffice(ParseSpec spec, boolean keepText, String followSelector) {
+    return !keepText && followSelector == null && !spec.links() && spec.fields().stream().noneMatch(FieldSelector::all);
+  }
+
+  /**
+   * The first match of each field, parsing only as far into the page as the last of them: a
+   * product page whose h1 and .price sit in its first 4 KB is not read to its 20 KB end. jsoup's
+   * StreamParser hands over each element once it is complete, in the order they close. A match
+   * counts only if no ancestor matches too: an ancestor starts earlier in the document, so it is
+   * the first match, and it is taken when it closes.
+   */
+  private static JsonObject firstMatches(ParseSpec spec, String html, String baseUri) {
+    List<FieldSelector> fields = spec.fields().isEmpty() ? List.of(FieldSelector.of("title", "title")) : spec.fields();
+    Evaluator[] evaluators = fields.stream().map(f -> Selector.evaluatorOf(f.css())).toArray(Evaluator[]::new);
+    Object[] values = new Object[fields.size()];
+    boolean[] found = new boolean[fields.size()];
+    int missing = fields.size();
+    try (StreamParser parser = new StreamParser(Parser.htmlParser()).parse(html, baseUri)) {
+      Iterator<Element> elements = parser.iterator();
+      while (missing > 0 && elements.hasNext()) {
+        Element element = elements.next();
+        for (int i = 0; i < evaluators.length; i++) {
+          if (!found[i] && element.is(evaluators[i]) && !hasMatchingAncestor(element, evaluators[i])) {
+            values[i] = valueOf(element, fields.get(i).attr());
+            found[i] = true;
+            missing--;
+          }
+        }
+      }
+      parser.stop();
+    }
+    JsonObject data = new JsonObject();
+    for (int i = 0; i < fields.size(); i++) {
+      data.put(fields.get(i).name(), values[i]);
+    }
+    return data;
+  }
+
+  private static boolean hasMatchingAncestor(Element element, Evaluator evaluator) {
+    for (Element parent = element.parent(); parent != null; parent = parent.parent()) {
+      if (parent.is(evaluator)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Object select(Document doc, FieldSelector field) {

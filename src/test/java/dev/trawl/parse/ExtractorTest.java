@@ -44,6 +44,24 @@ class ExtractorTest {
   }
 
   @Test
+  void firstMatchesReadOnlyAsFarAsNeededAndGiveTheSameAnswersAsAFullParse() {
+    String nested = "<div class=box id=outer>outer <div class=box id=inner>inner</div></div>" + PAGE;
+    JsonObject fields = new JsonObject().put("title", "h1").put("price", ".price").put("cover", "img.cover@src")
+      .put("box", "div.box").put("missing", "h2").put("second", "ul.tags li:nth-child(2)");
+    ParsedPage streamed = Extractor.extract(spec(new JsonObject().put("fields", fields)),
+      nested.getBytes(StandardCharsets.UTF_8), "text/html", "http://shop.example/p/1", false);
+    ParsedPage full = Extractor.extract(spec(new JsonObject().put("fields", fields).put("links", true)),
+      nested.getBytes(StandardCharsets.UTF_8), "text/html", "http://shop.example/p/1", false);
+    assertEquals(full.data(), streamed.data());
+    assertEquals("outer inner", streamed.data().getString("box"), "the outer match starts first");
+    assertEquals("green", streamed.data().getString("second"));
+    assertNull(streamed.data().getValue("missing"));
+    ParsedPage titleOnly = Extractor.extract(spec(new JsonObject()), PAGE.getBytes(StandardCharsets.UTF_8),
+      "text/html", "http://x.example/", false);
+    assertEquals("T", titleOnly.data().getString("title"));
+  }
+
+  @Test
   void aMetaCharsetIsHonouredWhenTheHeaderHasNone() {
     byte[] body = "<html><head><meta charset=\"windows-1252\"></head><body><h1>caf\u00e9 \u20ac</h1></body></html>"
       .getBytes(Charset.forName("windows-1252"));

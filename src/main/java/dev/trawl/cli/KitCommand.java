@@ -1,0 +1,131 @@
+package dev.trawl.cli;
+
+import dev.trawl.config.ConfigLoader;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * {@code trawl kit --mode html|json|crawl --urls FILE --out FILE --concurrency C [--start URL]}:
+ * Trawl in the benchmark kit's peer slot ({@code ../shared/bench/peers/trawl.sh}). It turns the
+ * kit's arguments into an ordinary job run by {@link RunCommand}, then writes the kit's record
+ * for each page, {@code {"url", "title", "price"}}, to the output file. Like the kit's peers it
+ * ignores robots.txt, does not retry, and in crawl mode follows category and product pages of the
+ * start host, recording the product pages.
+ */
+public final class KitCommand {
+
+  private static final Pattern PRODUCT = Pattern.compile("/products/\\d+\\.html$");
+
+  private KitCommand() {
+  }
+
+  record Args(String mode, String urls, String out, int concurrency, String start) {
+    static Args parse(String[] args) {
+      String mode = "html";
+      String urls = null;
+      String out = null;
+      int concurrency = 64;
+      String start = null;
+      for (int i = 0; i + 1 < args.length; i += 2) {
+        switch (args[i]) {
+          case "--mode" -> mode = args[i + 1];
+          case "--urls" -> urls = args[i + 1];
+          case "--out" -> out = args[i + 1];
+          case "--concurrency" -> concurrency = Integer.parseInt(args[i + 1]);
+          case "--start" -> start = args[i + 1];
+          default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+        }
+      }
+      if (out == null || (urls == null && start == null) || !mode.matches("html|json|crawl")) {
+        throw new IllegalArgumentException("usage: trawl kit --mode html|json|crawl --urls FILE --out FILE "
+          + "--concurrency C [--start URL]");
+      }
+      return new Args(mode, urls, out, concurrency, start);
+    }
+  }
+
+  public static int main(String[] argv) {
+    Args args;
+    try {
+      args = Args.parse(argv);
+    } catch (IllegalArgumentException e) {
+      System.err.println("trawl: " + e.getMessage());
+      return RunCommand.USAGE;
+    }
+    Path work;
+    try {
+      work = Files.createTempDirectory("trawl-kit");
+    } catch (IOException e) {
+      System.err.println("trawl: cannot make a work folder: " + e.getMessage());
+      return RunCommand.USAGE;
+    }
+    JsonObject config = nodeConfig(args, work);
+    int code = RunCommand.runJob(job(args), config, System.err);
+    try {
+      writeRecords(args, work.resolve("kit"));
+    } catch (IOException e) {
+      System.err.println("trawl: cannot write " + args.out() + ": " + e.getMessage());
+      return RunCommand.JOB_FAILED;
+    }
+    return code;
+  }
+
+  private static JsonObject nodeConfig(Args args, Path work) {
+    JsonObject config = ConfigLoader.effective(new JsonObject(), System.getenv()).json();
+    config.getJsonObject("http").put("enabled", false);
+    config.getJsonObject("fetch").put("blockPrivateNetworks", false)
+      .put("maxInFlight", Math.max(config.getJsonObject("fetch").getInteger("maxInFlight"), args.concurrency() * 2))
+      .put("perHostPool", Math.max(args.concurrency(), 1));
+    config.getJsonObject("sink").put("dir", work.toString());
+    return config;
+  }
+
+  static JsonObject job(Args args) {
+    JsonObject job = new JsonObject().put("name", "kit").put("robots", "ignore")
+      .put("limits", new JsonObject().put("concurrency", args.concurrency()))
+      .put("retry", new JsonObject().put("attempts", 1));
+    if (args.mode().equals("json")) {
+      job.put("parse", new JsonObject().put("as", "json")
+        .put("json", new JsonObject().put("title", "/name").put("price", "/price")));
+    } else {
+      job.put("parse", new JsonObject().put("fields", new JsonObject().put("title", "h1").put("price", ".price")));
+    }
+    if (args.mode().equals("crawl")) {
+      return job.put("requests", new JsonArray().add(args.start()))
+        .put("follow", new JsonObject().put("maxDepth", 1000).put("maxPages", 10_000_000)
+          .put("include", new JsonArray().add("/products/\\d+\\.html$").add("/category/[^?#]+\\.html$")));
+    }
+    return job.put("requestsFile", Path.of(args.urls()).toAbsolutePath().toString());
+  }
+
+  /** One {@code {"url", "title", "price"}} line per page fetched (crawl: per product page). */
+  private static void writeRecords(Args args, Path resultsDir) throws IOException {
+    Path results;
+    try (var files = Files.list(resultsDir)) {
+      results = files.filter(p -> p.toString().endsWith(".jsonl")).findFirst().orElseThrow(
+        () -> new IOException("no results in " + resultsDir));
+    }
+    try (BufferedReader in = Files.newBufferedReader(results, StandardCharsets.UTF_8);
+         BufferedWriter out = Files.newBufferedWriter(Path.of(args.out()), StandardCharsets.UTF_8)) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        JsonObject result = new JsonObject(line);
+        JsonObject data = result.getJsonObject("data");
+        String url = result.getString("url");
+        if (!result.getBoolean("ok") || data == null || (args.mode().equals("crawl") && !PRODUCT.matcher(url).find())) {
+          continue;
+        }
+        out.write(new JsonObject().put("url", url).put("title", data.getValue("title"))
+          .put("price", data.getValue("price")).encode());
+        out.newLine();
+      }
+    }
+  }
+}
