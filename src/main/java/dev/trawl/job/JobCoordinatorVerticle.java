@@ -388,13 +388,17 @@ public class JobCoordinatorVerticle extends VerticleBase {
 
   /** A job held back only by {@code perHostDelayMs} is woken when its next host may start. */
   private void scheduleWake(Job job) {
-    if (job.ending != null || job.wakeTimer >= 0 || job.gate.parked() == 0) {
-      return;
+    boolean full = nodeInFlight >= cfg.maxInFlight() || job.inFlight.size() >= jobCap(job);
+    if (job.ending != null || job.wakeTimer >= 0 || job.gate.parked() == 0 || full) {
+      return; // when full, the next answer pumps again
     }
     long now = System.nanoTime();
     long at = job.gate.nextStartNanos(now);
-    if (at > now) {
-      job.wakeTimer = vertx.setTimer(Math.max(1, (at - now) / 1_000_000), id -> {
+    if (at >= 0) {
+      // Also when the moment has just passed: the pump that found the host not ready yet looked
+      // at an earlier clock, and nothing else would wake this job again.
+      long waitMs = Math.max(1, (at - now + 999_999) / 1_000_000);
+      job.wakeTimer = vertx.setTimer(waitMs, id -> {
         job.wakeTimer = -1;
         pump();
       });

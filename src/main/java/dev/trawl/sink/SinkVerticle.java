@@ -21,12 +21,16 @@ import java.util.TreeSet;
 /**
  * Writes each job's results to {@code <sink.dir>/<name>/<jobId>.jsonl} through {@link AsyncFile}
  * and its summary next to it when the job ends. One per node, on the event loop (AsyncFile does
- * not block). Back-pressure: a write is acknowledged only while the file's write queue is not
- * full; the rest wait for its drain, and the coordinator stops producing while they wait.
+ * not block). Lines are batched: one write per 64 KiB or 5 ms, not one system call per result.
+ * Back-pressure: a line is acknowledged only while the file's write queue is not full; the rest
+ * wait for its drain, and the coordinator stops producing while they wait.
  */
 public class SinkVerticle extends VerticleBase {
 
   private static final System.Logger LOG = System.getLogger(SinkVerticle.class.getName());
+  /** A batch is written once it holds this much, or {@link #BATCH_MS} after its first line. */
+  private static final int BATCH_BYTES = 64 * 1024;
+  private static final long BATCH_MS = 5;
 
   /** An open results file and the writes still in progress on it. */
   private static final class OpenFile {
@@ -41,6 +45,9 @@ public class SinkVerticle extends VerticleBase {
     final List<Promise<Void>> whenAllWritten = new ArrayList<>();
     /** Set while the file is being closed: readers must wait for the close to finish. */
     Future<Void> closing;
+    /** Lines not handed to the file yet: written together, one system call for many results. */
+    Buffer batch = Buffer.buffer();
+    long batchTimer = -1;
     long failedWrites;
     boolean dirty;
 
@@ -77,7 +84,7 @@ public class SinkVerticle extends VerticleBase {
     vertx.cancelTimer(flushTimer);
     List<Future<Void>> closing = new ArrayList<>();
     files.values().forEach(f -> closing.add(f.closing != null ? f.closing
-      : allWritten(f).compose(v -> f.file.flush()).compose(v -> f.file.close())));
+      : writeBatch(f).compose(v -> allWritten(f)).compose(v -> f.file.flush()).compose(v -> f.file.close())));
     files.clear();
     return Future.join(closing);
   }
@@ -104,21 +111,15 @@ public class SinkVerticle extends VerticleBase {
       message.fail(404, "no open results file for job " + line.jobId());
       return;
     }
-    long start = open.file.getWritePos();
-    open.unfinished.add(start);
-    open.dirty = true;
-    open.file.write(Buffer.buffer(line.json()).appendByte((byte) '\n')).onComplete(done -> {
-      open.unfinished.remove(start);
-      if (done.failed()) {
-        open.failedWrites++;
-        LOG.log(System.Logger.Level.ERROR, "{0}: result {1} was not written: {2}", open.path, line.seq(),
-          done.cause().getMessage());
-      }
-      if (open.unfinished.isEmpty()) {
-        open.whenAllWritten.forEach(Promise::tryComplete);
-        open.whenAllWritten.clear();
-      }
-    });
+    open.batch.appendString(line.json()).appendByte((byte) '\n');
+    if (open.batch.length() >= BATCH_BYTES) {
+      writeBatch(open);
+    } else if (open.batchTimer < 0) {
+      open.batchTimer = vertx.setTimer(BATCH_MS, id -> {
+        open.batchTimer = -1;
+        writeBatch(open);
+      });
+    }
     if (open.file.writeQueueFull()) {
       open.heldAcks.add(message);
     } else {
@@ -126,7 +127,38 @@ public class SinkVerticle extends VerticleBase {
     }
   }
 
-  /** Answers at once with the length known whole; a file being closed answers once it is closed. */
+  /** Hands the batch to the file; the future completes when that write has. */
+  private Future<Void> writeBatch(OpenFile open) {
+    if (open.batchTimer >= 0) {
+      vertx.cancelTimer(open.batchTimer);
+      open.batchTimer = -1;
+    }
+    if (open.batch.length() == 0) {
+      return Future.succeededFuture();
+    }
+    Buffer lines = open.batch;
+    open.batch = Buffer.buffer();
+    long start = open.file.getWritePos();
+    open.unfinished.add(start);
+    open.dirty = true;
+    return open.file.write(lines).andThen(done -> {
+      open.unfinished.remove(start);
+      if (done.failed()) {
+        open.failedWrites++;
+        LOG.log(System.Logger.Level.ERROR, "{0}: {1} bytes of results were not written: {2}", open.path,
+          lines.length(), done.cause().getMessage());
+      }
+      if (open.unfinished.isEmpty()) {
+        open.whenAllWritten.forEach(Promise::tryComplete);
+        open.whenAllWritten.clear();
+      }
+    }).recover(error -> Future.succeededFuture());
+  }
+
+  /**
+   * Writes out the batch, then answers with the length known whole; a file being closed answers
+   * once it is closed.
+   */
   private void onFlush(Message<JsonObject> message) {
     OpenFile open = files.get(message.body().getString("jobId"));
     if (open == null) {
@@ -134,7 +166,7 @@ public class SinkVerticle extends VerticleBase {
     } else if (open.closing != null) {
       open.closing.onComplete(done -> message.reply(new JsonObject()));
     } else {
-      message.reply(new JsonObject().put("length", open.completeLength()));
+      writeBatch(open).onComplete(done -> message.reply(new JsonObject().put("length", open.completeLength())));
     }
   }
 
@@ -146,7 +178,8 @@ public class SinkVerticle extends VerticleBase {
       return;
     }
     Buffer summary = message.body().getJsonObject("summary").toBuffer().appendByte((byte) '\n');
-    open.closing = allWritten(open)
+    open.closing = writeBatch(open)
+      .compose(v -> allWritten(open))
       .compose(v -> open.file.flush())
       .compose(v -> open.file.close())
       .andThen(v -> releaseAcks(open))
