@@ -3,7 +3,7 @@ JAR := target/trawl.jar
 JAVA_OPTS ?= -XX:+UseParallelGC -Xss512k
 MVN := mvn -B
 
-.PHONY: build run test demo bench-core bench-crawl clean
+.PHONY: build run test demo bench bench-core bench-crawl clean
 
 build: $(JAR)
 
@@ -18,6 +18,10 @@ test:
 
 demo: $(JAR)
 	java $(JAVA_OPTS) -jar $(JAR) demo -conf conf/demo.json
+
+# W1-W4 on a warm service against Trawl's own local shop, with limits and the parse-only ceiling.
+bench: $(JAR)
+	bench/bench.py
 
 # The core pipeline's figures: an N-page job and a 1,000,000-line requestsFile under -Xmx256m.
 bench-core: $(JAR)

@@ -3,6 +3,8 @@ package dev.trawl;
 import dev.trawl.cli.DemoCommand;
 import dev.trawl.cli.DemoSite;
 import dev.trawl.cli.KitCommand;
+import dev.trawl.cli.LoadCommand;
+import dev.trawl.cli.ParseBenchCommand;
 import dev.trawl.cli.RunCommand;
 import dev.trawl.cli.TrawlApplication;
 
@@ -17,7 +19,7 @@ public final class Main {
   private Main() {
   }
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
     String command = args.length > 0 ? args[0] : "";
     String[] rest = args.length > 0 ? Arrays.copyOfRange(args, 1, args.length) : args;
     switch (command) {
@@ -25,6 +27,8 @@ public final class Main {
       case "demo" -> System.exit(DemoCommand.main(rest));
       case "site" -> exitUnlessServing(DemoSite.main(rest));
       case "kit" -> System.exit(KitCommand.main(rest));
+      case "load" -> System.exit(LoadCommand.main(rest));
+      case "parse-bench" -> System.exit(ParseBenchCommand.main(rest));
       default -> TrawlApplication.launch(args);
     }
   }

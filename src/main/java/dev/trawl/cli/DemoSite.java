@@ -1,6 +1,7 @@
 package dev.trawl.cli;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -18,12 +19,12 @@ public final class DemoSite {
   private final java.util.concurrent.atomic.AtomicLong repeats = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.Set<String> paths = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** Filler text that brings a product page to roughly the size of a real one. */
-  private final String filler;
+  private final byte[] filler;
 
   private DemoSite(int products, int pageBytes) {
     this.products = products;
     String sentence = "<p>Picked by hand on a misty slope, rolled, withered and fired; brew it at 85 degrees.</p>";
-    this.filler = sentence.repeat(Math.max(0, pageBytes / sentence.length()));
+    this.filler = sentence.repeat(Math.max(0, pageBytes / sentence.length())).getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** Listens on 127.0.0.1 at a free port with the demo's {@link #PRODUCTS} products. */
@@ -31,32 +32,42 @@ public final class DemoSite {
     return start(vertx, 0, PRODUCTS, 0);
   }
 
-  /** {@code trawl site [--port P] [--products N] [--page-bytes B]}: serves the shop until stopped (for benchmarks and trials). */
+  /** {@code trawl site [--port P] [--products N] [--page-bytes B] [--latency-ms MS]}: serves the shop until stopped (for benchmarks and trials). */
   public static int main(String[] args) {
     int port = 18080;
     int products = 10_000;
     int pageBytes = 20_000;
+    long latencyMs = 0;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--port" -> port = Integer.parseInt(args[i + 1]);
         case "--products" -> products = Integer.parseInt(args[i + 1]);
         case "--page-bytes" -> pageBytes = Integer.parseInt(args[i + 1]);
+        case "--latency-ms" -> latencyMs = Long.parseLong(args[i + 1]);
         default -> {
-          System.err.println("trawl: usage: trawl site [--port P] [--products N] [--page-bytes B]");
+          System.err.println("trawl: usage: trawl site [--port P] [--products N] [--page-bytes B] [--latency-ms MS]");
           return RunCommand.USAGE;
         }
       }
     }
     Vertx vertx = Vertx.vertx();
-    HttpServer server = start(vertx, port, products, pageBytes).await();
+    HttpServer server = start(vertx, port, products, pageBytes, latencyMs).await();
     System.err.println("trawl site: " + products + " products at http://127.0.0.1:" + server.actualPort() + "/");
     return -1; // keep running
   }
 
   public static Future<HttpServer> start(Vertx vertx, int port, int products, int pageBytes) {
+    return start(vertx, port, products, pageBytes, 0);
+  }
+
+  /** With {@code latencyMs} > 0 every answer waits that long, as a slow remote site would. */
+  public static Future<HttpServer> start(Vertx vertx, int port, int products, int pageBytes, long latencyMs) {
     DemoSite site = new DemoSite(products, pageBytes);
     Router router = Router.router(vertx);
     router.route().handler(site::count);
+    if (latencyMs > 0) {
+      router.route().handler(ctx -> vertx.setTimer(latencyMs, id -> ctx.next()));
+    }
     router.get("/__stats").handler(site::stats);
     router.get("/").handler(site::index);
     router.get("/c/:n").handler(site::category);
@@ -119,13 +130,19 @@ public final class DemoSite {
       ctx.response().setStatusCode(404).end("no such product");
       return;
     }
-    String html = "<!doctype html><html><head><title>" + name(n) + "</title></head><body>"
+    Buffer head = Buffer.buffer("<!doctype html><html><head><title>" + name(n) + "</title></head><body>"
       + "<h1>" + name(n) + "</h1><p class=\"price\">" + price(n) + "</p>"
       + "<img class=\"cover\" src=\"/img/" + n + ".jpg\">"
-      + "<ul class=\"tags\"><li>tea</li><li>" + (n % 2 == 0 ? "green" : "black") + "</li></ul>" + filler
-      + "<a href=\"/\">back</a><a href=\"/p/" + Math.max(1, n - 1) + "\">previous</a>"
-      + "<a href=\"/p/" + Math.min(products, n + 1) + "\">next</a></body></html>";
-    ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(html);
+      + "<ul class=\"tags\"><li>tea</li><li>" + (n % 2 == 0 ? "green" : "black") + "</li></ul>");
+    Buffer tail = Buffer.buffer("<a href=\"/\">back</a><a href=\"/p/" + Math.max(1, n - 1) + "\">previous</a>"
+      + "<a href=\"/p/" + Math.min(products, n + 1) + "\">next</a></body></html>");
+    // The filler is made once; each answer only wraps its bytes, so the site stays fast enough
+    // to measure a scraper against.
+    ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
+      .putHeader("Content-Length", String.valueOf(head.length() + filler.length + tail.length()))
+      .write(head);
+    ctx.response().write(Buffer.buffer(filler));
+    ctx.response().end(tail);
   }
 
   private void productJson(RoutingContext ctx) {

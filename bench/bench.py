@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""make bench: Trawl alone, warm, on its own local shop (python3 stdlib + the JDK; nothing else).
+
+Starts `trawl site` (product pages of ~20 KB with h1 and .price, a JSON API, category pages),
+starts Trawl as a service, runs a warm-up job (as a service is used), then per workload submits a
+job with ?wait=true and reports pages/s (the job's own rate), the ratio to the limit measured in
+the same run, the service's CPU seconds during the job and its peak RSS (VmHWM, reset per job).
+
+  W1  20,000 product pages, C=64, no latency          limit: `trawl load` over the same URLs
+  W2   5,000 product pages, C=500, LATENCY ms each     limit: C / latency
+  W3  10,000 JSON documents, C=64                      limit: `trawl load` over the same URLs
+  W4  crawl of the whole shop from its front page, C=64, dedupe
+  and for W1 the parse-only ceiling: jsoup parsing the same pages from memory on the same cores.
+
+Usage: bench/bench.py [--latency-ms 100] [--products 20000] [--java-opts "..."]
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+JAR = os.path.join(HERE, "..", "target", "trawl.jar")
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def start(cmd, ready, log):
+    out = open(log, "w")
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=out)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if ready in open(log).read():
+            return proc
+        if proc.poll() is not None:
+            sys.exit("failed to start: " + " ".join(cmd) + "\n" + open(log).read())
+        time.sleep(0.1)
+    proc.kill()
+    sys.exit("timed out starting: " + " ".join(cmd))
+
+
+def cpu_seconds(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def reset_peak_rss(pid):
+    with open(f"/proc/{pid}/clear_refs", "w") as f:
+        f.write("5")
+
+
+def peak_rss_mb(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0
+
+
+def post_and_wait(port, job):
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/jobs?wait=true", data=json.dumps(job).encode(),
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=900) as resp:
+        return json.loads(resp.read())
+
+
+def trawl_load(urls_file, concurrency, seconds=6):
+    out = subprocess.run(["java", "-jar", JAR, "load", "--urls", urls_file, "--concurrency", str(concurrency),
+                          "--seconds", str(seconds)], capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])["rate"]
+
+
+def check(summary, expected_ok):
+    lines = [json.loads(l) for l in open(summary["output"]) if l.strip()]
+    good = sum(1 for r in lines if r["ok"] and r.get("data") and (r["data"].get("title") or r["data"].get("name")))
+    return 100.0 * good / expected_ok if expected_ok else 0.0
+
+
+def measure(pid, port, job):
+    reset_peak_rss(pid)
+    cpu0 = cpu_seconds(pid)
+    summary = post_and_wait(port, job)
+    return summary, cpu_seconds(pid) - cpu0, peak_rss_mb(pid)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--latency-ms", type=int, default=100)
+    ap.add_argument("--products", type=int, default=20000)
+    ap.add_argument("--java-opts", default=os.environ.get("TRAWL_JAVA_OPTS", "-XX:+UseSerialGC -Xmx256m"))
+    args = ap.parse_args()
+    work = tempfile.mkdtemp(prefix="trawl-bench.")
+    site_port, slow_port, api_port = 18095, 18096, 18097
+    n = args.products
+    procs = []
+    try:
+        procs.append(start(["java", "-jar", JAR, "site", "--port", str(site_port), "--products", str(n)],
+                           "products at", f"{work}/site.log"))
+        procs.append(start(["java", "-jar", JAR, "site", "--port", str(slow_port), "--products", str(n),
+                            "--latency-ms", str(args.latency_ms)], "products at", f"{work}/slow.log"))
+        conf = {"http": {"port": api_port, "host": "127.0.0.1"}, "sink": {"dir": f"{work}/data"},
+                "fetch": {"blockPrivateNetworks": False, "robots": "ignore", "perHostPool": 512},
+                "retry": {"attempts": 1}}
+        service = start(["java"] + args.java_opts.split() + ["-jar", JAR, "-conf", json.dumps(conf)],
+                        "trawl: ready", f"{work}/service.log")
+        procs.append(service)
+        pid = service.pid
+        pages = [f"http://127.0.0.1:{site_port}/p/{i + 1}" for i in range(n)]
+        docs = [f"http://127.0.0.1:{site_port}/api/products/{i + 1}.json" for i in range(n // 2)]
+        slow = [f"http://127.0.0.1:{slow_port}/p/{i + 1}" for i in range(5000)]
+        for name, urls in (("pages", pages), ("docs", docs), ("slow", slow)):
+            open(f"{work}/{name}.txt", "w").write("\n".join(urls) + "\n")
+        fields = {"fields": {"title": "h1", "price": ".price"}}
+
+        print("warm-up jobs (5,000 pages at C=64, 2,000 slow pages at C=500), then the limits ...", file=sys.stderr)
+        trawl_load(f"{work}/slow.txt", 500, 3)  # the latency site is a JVM too: warm it before W2
+        post_and_wait(api_port, {"name": "warmup", "requests": pages[:5000], "parse": fields})
+        post_and_wait(api_port, {"name": "warmup-slow", "requests": slow[:2000], "parse": fields,
+                                 "limits": {"concurrency": 500}})
+        trawl_load(f"{work}/pages.txt", 64, 3)  # warms the site and the loader
+        rows = []
+        limit_w1 = trawl_load(f"{work}/pages.txt", 64)
+        ceiling = json.loads(subprocess.run(["java", "-jar", JAR, "parse-bench", "--urls", f"{work}/pages.txt",
+                                             "--rounds", "3"], capture_output=True, text=True, check=True)
+                             .stdout.strip().splitlines()[-1])
+        s, cpu, rss = measure(pid, api_port, {"name": "W1", "requests": pages, "parse": fields,
+                                              "limits": {"concurrency": 64}})
+        rows.append(("W1", s, cpu, rss, limit_w1, "trawl load, C=64", check(s, n)))
+        s, cpu, rss = measure(pid, api_port, {"name": "W2", "requests": slow, "parse": fields,
+                                              "limits": {"concurrency": 500}})
+        rows.append(("W2", s, cpu, rss, 500 * 1000 / args.latency_ms, f"C/latency = 500/{args.latency_ms} ms",
+                     check(s, 5000)))
+        limit_w3 = trawl_load(f"{work}/docs.txt", 64)
+        s, cpu, rss = measure(pid, api_port, {"name": "W3", "requests": docs, "limits": {"concurrency": 64},
+                                              "parse": {"as": "json", "json": {"name": "/name", "price": "/price"}}})
+        rows.append(("W3", s, cpu, rss, limit_w3, "trawl load, C=64", check(s, n // 2)))
+        crawl = {"name": "W4", "requests": [f"http://127.0.0.1:{site_port}/"], "parse": fields,
+                 "limits": {"concurrency": 64}, "follow": {"maxDepth": 10, "maxPages": 10 * n}}
+        s, cpu, rss = measure(pid, api_port, crawl)
+        site_pages = 1 + -(-n // 100) + n
+        rows.append(("W4", s, cpu, rss, limit_w1, "trawl load, C=64 (W1's)", 100.0 * s["ok"] / site_pages))
+
+        print(f"\nmake bench — warm service, {args.java_opts}, site: trawl site ({n:,} products), "
+              f"W2 latency {args.latency_ms} ms\n")
+        print("| workload | pages | pages/s | limit /s | ratio to limit | CPU s | peak RSS MB | ok % |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for name, s, cpu, rss, limit, how, ok in rows:
+            rate = s["done"] / (s["elapsedMs"] / 1000.0)
+            print(f"| {name} | {s['done']:,} | {rate:,.0f} | {limit:,.0f} | {rate / limit:.2f} | {cpu:.1f} | "
+                  f"{rss:.0f} | {ok:.1f} |")
+        w1_rate = rows[0][1]["done"] / (rows[0][1]["elapsedMs"] / 1000.0)
+        print(f"\nW1 parse-only ceiling ({ceiling['threads']} threads, from memory, best of 3 warm rounds): "
+              f"jsoup full parse {ceiling['jsoupPagesPerSecond']:,.0f} pages/s -> W1 is "
+              f"{w1_rate / ceiling['jsoupPagesPerSecond']:.2f} of it; Trawl's extraction (stops after h1 and "
+              f".price) {ceiling['trawlExtractPagesPerSecond']:,.0f} pages/s")
+        print("limits: " + "; ".join(f"{r[0]}: {r[5]}" for r in rows))
+        print(f"(work files in {work})")
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+if __name__ == "__main__":
+    main()
