@@ -1,6 +1,6 @@
 # Trawl: every target wraps Maven; nothing else needs installing but a JDK 17 and Maven.
 JAR := target/trawl.jar
-JAVA_OPTS ?= -XX:+UseParallelGC -Xss512k
+JAVA_OPTS ?= -XX:+UseSerialGC -Xmx512m
 MVN := mvn -B
 
 .PHONY: build run test demo bench bench-core bench-crawl clean
