@@ -40,11 +40,6 @@ public class ApiVerticle extends VerticleBase {
     return server.requestHandler(router()).listen(cfg.httpPort(), cfg.httpHost());
   }
 
-  /** The port actually bound (useful with {@code http.port: 0}). */
-  public int actualPort() {
-    return server.actualPort();
-  }
-
   private Router router() {
     Router router = Router.router(vertx);
     router.get("/health").handler(this::health);

@@ -83,7 +83,17 @@ public class FetchVerticle extends VerticleBase {
     ((WebClientInternal) client).addInterceptor(this::intercept);
     return Future.all(
       vertx.eventBus().<FetchRequest>consumer(Addresses.FETCH, this::onFetch).completion(),
-      vertx.eventBus().<JsonObject>consumer(Addresses.FETCH_ABORT, this::onAbort).completion());
+      vertx.eventBus().<JsonObject>consumer(Addresses.FETCH_ABORT, this::onAbort).completion(),
+      vertx.executeBlocking(FetchVerticle::loadTls, false));
+  }
+
+  /**
+   * Loads the JDK's TLS classes on a worker thread at start: otherwise the first https request
+   * pays for it (hundreds of ms on a cold JVM) on the event loop.
+   */
+  private static Void loadTls() throws java.security.NoSuchAlgorithmException {
+    javax.net.ssl.SSLContext.getDefault().createSSLEngine().getSupportedCipherSuites();
+    return null;
   }
 
   private HttpClientOptions clientOptions() {

@@ -125,8 +125,4 @@ final class Crawl implements RequestSource {
   boolean shouldRead(String sitemapUrl) {
     return sitemapsRead.size() < MAX_SITEMAPS && sitemapsRead.add(sitemapUrl);
   }
-
-  int seenCount() {
-    return seen.size();
-  }
 }

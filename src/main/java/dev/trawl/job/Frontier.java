@@ -54,10 +54,6 @@ final class Frontier {
     return memory.isEmpty() && spilled == 0;
   }
 
-  long size() {
-    return memory.size() + spilled;
-  }
-
   /** Adds entries in order; those that do not fit in memory go to the spill file in one write. */
   void addAll(List<String> entries) {
     Buffer overflow = null;

@@ -28,10 +28,6 @@ final class SeenSet {
     return added;
   }
 
-  int size() {
-    return size;
-  }
-
   private static boolean insert(long[] into, long hash) {
     int mask = into.length - 1;
     for (int i = (int) (hash ^ (hash >>> 32)) & mask; ; i = (i + 1) & mask) {

@@ -84,12 +84,24 @@ public final class Extractor {
     return new ParsedPage(wantedData ? data : null, links, keepText ? doc.outerHtml() : null, found);
   }
 
-  /** Absolute {@code href} (else {@code src}) of every element the selector picks. */
+  /**
+   * Absolute {@code href} (else {@code src}) of every element the selector picks, each once. Pages
+   * repeat their links, so the raw values are deduplicated before any is resolved, and the common
+   * forms are resolved by {@link Links#resolve} without building URL objects.
+   */
   private static List<String> targets(Document doc, String selector) {
-    List<String> found = new ArrayList<>();
+    Set<String> raw = new LinkedHashSet<>();
     for (Element element : doc.select(selector)) {
-      String url = element.hasAttr("href") ? element.absUrl("href") : element.absUrl("src");
-      if (!url.isEmpty()) {
+      String value = element.hasAttr("href") ? element.attr("href") : element.attr("src");
+      if (!value.isBlank()) {
+        raw.add(value);
+      }
+    }
+    String base = doc.baseUri();
+    List<String> found = new ArrayList<>(raw.size());
+    for (String value : raw) {
+      String url = Links.resolve(base, value);
+      if (url != null) {
         found.add(url);
       }
     }

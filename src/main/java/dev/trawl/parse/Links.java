@@ -2,7 +2,6 @@ package dev.trawl.parse;
 
 import crawlercommons.filters.basic.BasicURLNormalizer;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,6 +18,9 @@ import java.util.regex.Pattern;
 public final class Links {
 
   private static final BasicURLNormalizer NORMALIZER = new BasicURLNormalizer();
+  private static final int CACHE_SIZE = 100_000;
+  /** Normalised forms of recent URLs ("" for none), shared by every fetcher thread. */
+  private static final java.util.Map<String, String> NORMALIZED = new java.util.concurrent.ConcurrentHashMap<>();
 
   private final boolean sameHost;
   private final List<Pattern> include;
@@ -35,6 +37,19 @@ public final class Links {
     if (url == null) {
       return null;
     }
+    String cached = NORMALIZED.get(url);
+    if (cached != null) {
+      return cached.isEmpty() ? null : cached;
+    }
+    String normalized = normalizeUncached(url);
+    if (NORMALIZED.size() >= CACHE_SIZE) {
+      NORMALIZED.clear(); // crude, but bounded; a crawl's links repeat within a few pages
+    }
+    NORMALIZED.put(url, normalized == null ? "" : normalized);
+    return normalized;
+  }
+
+  private static String normalizeUncached(String url) {
     String lower = url.toLowerCase(Locale.ROOT);
     if (!lower.startsWith("http://") && !lower.startsWith("https://")) {
       return null;
@@ -44,6 +59,35 @@ public final class Links {
     } catch (RuntimeException e) {
       return null;
     }
+  }
+
+  /**
+   * {@code href} made absolute against {@code base}: the forms pages mostly use (absolute,
+   * scheme-relative, host-relative) by string work, anything else as jsoup's absUrl does; null
+   * when it cannot be resolved. The result still goes through {@link #normalize}.
+   */
+  public static String resolve(String base, String href) {
+    String ref = href.strip();
+    if (startsWithIgnoreCase(ref, "http://") || startsWithIgnoreCase(ref, "https://")) {
+      return ref;
+    }
+    int scheme = base.indexOf("://");
+    if (scheme < 0) {
+      return null;
+    }
+    if (ref.startsWith("//")) {
+      return base.substring(0, scheme + 1) + ref;
+    }
+    if (ref.startsWith("/")) {
+      int pathStart = base.indexOf('/', scheme + 3);
+      return (pathStart < 0 ? base : base.substring(0, pathStart)) + ref;
+    }
+    String resolved = org.jsoup.internal.StringUtil.resolve(base, ref); // what jsoup's absUrl does
+    return resolved.isEmpty() ? null : resolved;
+  }
+
+  private static boolean startsWithIgnoreCase(String s, String prefix) {
+    return s.regionMatches(true, 0, prefix, 0, prefix.length());
   }
 
   /** The links worth following from a page at {@code pageUrl}: normalised, filtered, each once. */
@@ -69,12 +113,20 @@ public final class Links {
     return exclude.stream().noneMatch(p -> p.matcher(url).find());
   }
 
+  /** The host of a normalised URL (lower-case already), by string work. */
   private static String hostOf(String url) {
-    try {
-      String host = URI.create(url).getHost();
-      return host == null ? null : host.toLowerCase(Locale.ROOT);
-    } catch (IllegalArgumentException e) {
+    int start = url.indexOf("://");
+    if (start < 0) {
       return null;
     }
+    start += 3;
+    int end = start;
+    while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+      end++;
+    }
+    String authority = url.substring(start, end);
+    authority = authority.substring(authority.lastIndexOf('@') + 1);
+    int colon = authority.startsWith("[") ? authority.indexOf(':', authority.indexOf(']')) : authority.lastIndexOf(':');
+    return (colon < 0 ? authority : authority.substring(0, colon)).toLowerCase(Locale.ROOT);
   }
 }

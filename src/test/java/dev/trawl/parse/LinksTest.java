@@ -1,0 +1,47 @@
+package dev.trawl.parse;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class LinksTest {
+
+  @ParameterizedTest
+  @CsvSource({
+    "http://a.example/x/y.html, /p/1.html, http://a.example/p/1.html",
+    "http://a.example:8080/x/y.html, /p/1, http://a.example:8080/p/1",
+    "http://a.example/x/y.html, ../z.html, http://a.example/z.html",
+    "http://a.example/x/y.html, z.html?q=1, http://a.example/x/z.html?q=1",
+    "https://a.example/x/, //b.example/p, https://b.example/p",
+    "http://a.example/x/, HTTP://B.example/p, HTTP://B.example/p",
+    "http://a.example/x/, #top, http://a.example/x/#top"})
+  void resolvesAsABrowserWould(String base, String href, String expected) {
+    assertEquals(expected, Links.resolve(base, href));
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "HTTP://Shop.Example:80/a/./b/../c.html#frag, http://shop.example/a/c.html",
+    "https://shop.example:443/p?b=2&a=1, https://shop.example/p?a=1&b=2",
+    "ftp://shop.example/x, ''"})
+  void normalisesWithCrawlerCommons(String url, String expected) {
+    assertEquals(expected.isEmpty() ? null : expected, Links.normalize(url));
+  }
+
+  @Test
+  void followKeepsTheHostAndTheFiltersAndEachLinkOnce() {
+    FollowSpec follow = FollowSpec.fromJson(new JsonObject().put("links", "a[href]").put("maxDepth", 2)
+      .put("sameHost", true).put("include", new JsonArray().add("/p/")).put("exclude", new JsonArray().add("/p/9"))
+      .put("maxPages", 10).put("sitemaps", false));
+    List<String> kept = new Links(follow).follow("http://shop.example/c/1", List.of(
+      "http://shop.example/p/1#x", "http://SHOP.example/p/1", "http://shop.example/p/9", "http://other.example/p/2",
+      "http://shop.example/about"));
+    assertEquals(List.of("http://shop.example/p/1"), kept);
+  }
+}
