@@ -1,6 +1,8 @@
 package dev.trawl;
 
 import dev.trawl.support.Jobs;
+import static dev.trawl.support.Jobs.kind;
+import static dev.trawl.support.Jobs.result;
 import dev.trawl.support.Origin;
 import dev.trawl.support.TestNode;
 import dev.trawl.support.TestVertx;
@@ -167,16 +169,5 @@ class FetchErrorsIT {
       assertEquals("Page 1999", result(results, 1999).getJsonObject("data").getString("title"));
       ctx.completeNow();
     })));
-  }
-
-  private static JsonObject result(List<JsonObject> results, long index) {
-    return results.stream().filter(r -> r.getLong("index") == index).findFirst()
-      .orElseThrow(() -> new AssertionError("no result for index " + index));
-  }
-
-  private static String kind(List<JsonObject> results, long index) {
-    JsonObject result = result(results, index);
-    JsonObject error = result.getJsonObject("error");
-    return error == null ? "ok" : error.getString("kind");
   }
 }

@@ -2,6 +2,8 @@ package dev.trawl;
 
 import dev.trawl.support.Hostile;
 import dev.trawl.support.Jobs;
+import static dev.trawl.support.Jobs.kind;
+import static dev.trawl.support.Jobs.result;
 import dev.trawl.support.Origin;
 import dev.trawl.support.TestNode;
 import dev.trawl.support.TestVertx;
@@ -307,16 +309,6 @@ class FetchPolicyIT {
       System.out.printf("| %s | %s | %d ms | %s |%n", behaviours[i], error == null ? "ok " + result.getInteger("status")
         : error.getString("kind"), result.getLong("elapsedMs"), error == null ? "" : error.getString("message"));
     }
-  }
-
-  private static JsonObject result(List<JsonObject> results, long index) {
-    return results.stream().filter(r -> r.getLong("index") == index).findFirst()
-      .orElseThrow(() -> new AssertionError("no result for index " + index));
-  }
-
-  private static String kind(List<JsonObject> results, long index) {
-    JsonObject error = result(results, index).getJsonObject("error");
-    return error == null ? "ok" : error.getString("kind");
   }
 
   /** Samples heap use from a daemon thread; the peak growth over the starting point. */

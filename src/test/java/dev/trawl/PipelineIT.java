@@ -76,13 +76,13 @@ class PipelineIT {
       assertEquals(1, summary.getLong("failed"));
       List<JsonObject> results = Jobs.readResults(summary.getString("output"));
       assertEquals(3, results.size());
-      JsonObject page = byIndex(results, 0);
+      JsonObject page = Jobs.result(results, 0);
       assertEquals("Page 1", page.getJsonObject("data").getString("title"));
       assertEquals(origin.url("/img/1.png"), page.getJsonObject("data").getString("cover"));
       assertEquals(new JsonArray().add("a").add("b"), page.getJsonObject("data").getJsonArray("tags"));
-      assertEquals("http_status", byIndex(results, 1).getJsonObject("error").getString("kind"));
-      assertEquals(404, byIndex(results, 1).getInteger("status"));
-      assertEquals("item 7", byIndex(results, 2).getJsonObject("data").getString("name"));
+      assertEquals("http_status", Jobs.result(results, 1).getJsonObject("error").getString("kind"));
+      assertEquals(404, Jobs.result(results, 1).getInteger("status"));
+      assertEquals("item 7", Jobs.result(results, 2).getJsonObject("data").getString("name"));
       assertEquals(summary, Jobs.readSummary(summary.getString("output")));
       ctx.completeNow();
     })));
@@ -162,7 +162,7 @@ class PipelineIT {
       assertEquals(2, summary.getLong("cancelled"));
       assertEquals(0, summary.getLong("pending"));
       List<JsonObject> results = Jobs.readResults(summary.getString("output"));
-      assertEquals("cancelled", byIndex(results, 1).getJsonObject("error").getString("kind"));
+      assertEquals("cancelled", Jobs.result(results, 1).getJsonObject("error").getString("kind"));
       expired.flag();
     })));
   }
@@ -287,11 +287,5 @@ class PipelineIT {
         }
       });
     return ended.future();
-  }
-
-  private static JsonObject byIndex(List<JsonObject> results, long index) {
-    JsonObject found = results.stream().filter(r -> r.getLong("index") == index).findFirst().orElse(null);
-    assertNotNull(found, "no result for index " + index);
-    return found;
   }
 }

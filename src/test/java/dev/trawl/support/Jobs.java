@@ -30,6 +30,18 @@ public final class Jobs {
     }
   }
 
+  /** The result of the request at {@code index}; fails the test when there is none. */
+  public static JsonObject result(List<JsonObject> results, long index) {
+    return results.stream().filter(r -> r.getLong("index") == index).findFirst()
+      .orElseThrow(() -> new AssertionError("no result for index " + index));
+  }
+
+  /** {@code ok}, or the error kind of the result at {@code index}. */
+  public static String kind(List<JsonObject> results, long index) {
+    JsonObject error = result(results, index).getJsonObject("error");
+    return error == null ? "ok" : error.getString("kind");
+  }
+
   public static JsonObject readSummary(String resultsPath) {
     try {
       return new JsonObject(Files.readString(Path.of(resultsPath.replace(".jsonl", ".summary.json"))));
