@@ -2,24 +2,18 @@ package dev.trawl;
 
 import dev.trawl.cli.Metrics;
 import dev.trawl.support.Jobs;
-import dev.trawl.support.Origin;
+import dev.trawl.support.NodeIT;
 import dev.trawl.support.TestNode;
-import dev.trawl.support.TestVertx;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -27,38 +21,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The HTTP API's statuses: 202, 200, 400 with every problem, 401, 404, 413, 429, health and metrics. */
-@ExtendWith(VertxExtension.class)
-class ApiIT {
+class ApiIT extends NodeIT {
 
   private static final String TOKEN = "s3cret";
 
-  @TempDir
-  Path data;
-  private TestVertx testVertx;
-  private Vertx vertx;
-  private Origin origin;
-  private TestNode node;
   private Vertx metered;
 
-  @BeforeEach
-  void up() {
-    testVertx = new TestVertx();
-    vertx = testVertx.vertx();
-    origin = new Origin(vertx).start().await();
-    node = new TestNode(vertx, data, new JsonObject()
+  @Override
+  protected JsonObject nodeConfig() {
+    return new JsonObject()
       .put("http", new JsonObject().put("maxBodyBytes", 4096).put("token", TOKEN))
       .put("jobs", new JsonObject().put("maxConcurrent", 1))
-      .put("queue", new JsonObject().put("capacity", 1))).start().await();
+      .put("queue", new JsonObject().put("capacity", 1));
   }
 
   @AfterEach
   void down() {
-    List<String> blocked = testVertx.blockedWarnings();
-    testVertx.close();
     if (metered != null) {
       metered.close().await();
     }
-    assertEquals(List.of(), blocked, "an event loop was blocked");
   }
 
   @Test

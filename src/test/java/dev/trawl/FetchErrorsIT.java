@@ -1,22 +1,14 @@
 package dev.trawl;
 
 import dev.trawl.support.Jobs;
+import dev.trawl.support.NodeIT;
 import static dev.trawl.support.Jobs.kind;
 import static dev.trawl.support.Jobs.result;
-import dev.trawl.support.Origin;
-import dev.trawl.support.TestNode;
-import dev.trawl.support.TestVertx;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -29,30 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Each failure a fetch can meet ends as one result with the right error kind. */
-@ExtendWith(VertxExtension.class)
-class FetchErrorsIT {
+class FetchErrorsIT extends NodeIT {
 
-  @TempDir
-  Path data;
-  private TestVertx testVertx;
-  private Vertx vertx;
-  private Origin origin;
-  private TestNode node;
-
-  @BeforeEach
-  void up() {
-    testVertx = new TestVertx();
-    vertx = testVertx.vertx();
-    origin = new Origin(vertx).start().await();
-    node = new TestNode(vertx, data, new JsonObject()
-      .put("fetch", new JsonObject().put("maxBodyBytes", 100_000).put("maxRedirects", 3))).start().await();
-  }
-
-  @AfterEach
-  void down() {
-    List<String> blocked = testVertx.blockedWarnings();
-    testVertx.close();
-    assertEquals(List.of(), blocked, "an event loop was blocked");
+  @Override
+  protected JsonObject nodeConfig() {
+    return new JsonObject()
+      .put("fetch", new JsonObject().put("maxBodyBytes", 100_000).put("maxRedirects", 3));
   }
 
   @Test

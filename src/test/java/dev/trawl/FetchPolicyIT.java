@@ -2,25 +2,19 @@ package dev.trawl;
 
 import dev.trawl.support.Hostile;
 import dev.trawl.support.Jobs;
+import dev.trawl.support.NodeIT;
 import static dev.trawl.support.Jobs.kind;
 import static dev.trawl.support.Jobs.result;
 import dev.trawl.support.Origin;
-import dev.trawl.support.TestNode;
-import dev.trawl.support.TestVertx;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,17 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The hostile web (issue 3): every behaviour ends with the right kind, in bounded time and (for
  * bombs and huge bodies) bounded memory, and the node serves the next job afterwards.
  */
-@ExtendWith(VertxExtension.class)
-class FetchPolicyIT {
+class FetchPolicyIT extends NodeIT {
 
   private static final long MAX_BODY = 1 << 20;
 
-  @TempDir
-  Path data;
-  private TestVertx testVertx;
-  private Vertx vertx;
-  private Origin origin;
-  private TestNode node;
   private HeapWatch heap;
 
   @org.junit.jupiter.api.BeforeAll
@@ -51,23 +38,21 @@ class FetchPolicyIT {
     Hostile.bomb();
   }
 
+  @Override
+  protected JsonObject nodeConfig() {
+    return new JsonObject()
+      .put("fetch", new JsonObject().put("maxBodyBytes", MAX_BODY).put("maxInFlight", 12))
+      .put("timeouts", new JsonObject().put("idleMs", 2000).put("totalMs", 5000));
+  }
+
   @BeforeEach
   void up() {
-    testVertx = new TestVertx();
-    vertx = testVertx.vertx();
-    origin = new Origin(vertx).start().await();
-    node = new TestNode(vertx, data, new JsonObject()
-      .put("fetch", new JsonObject().put("maxBodyBytes", MAX_BODY).put("maxInFlight", 12))
-      .put("timeouts", new JsonObject().put("idleMs", 2000).put("totalMs", 5000))).start().await();
     heap = new HeapWatch();
   }
 
   @AfterEach
   void down() {
     heap.stop();
-    List<String> blocked = testVertx.blockedWarnings();
-    testVertx.close();
-    assertEquals(List.of(), blocked, "an event loop was blocked");
   }
 
   @Test

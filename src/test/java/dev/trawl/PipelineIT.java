@@ -1,12 +1,8 @@
 package dev.trawl;
 
 import dev.trawl.support.Jobs;
+import dev.trawl.support.NodeIT;
 import dev.trawl.support.Ndjson;
-import dev.trawl.support.Origin;
-import dev.trawl.support.TestNode;
-import dev.trawl.support.TestVertx;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -14,13 +10,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Checkpoint;
 import io.vertx.junit5.Timeout;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,30 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The whole pipeline on one node: API → coordinator → fetchers → sink → file, against a real origin. */
-@ExtendWith(VertxExtension.class)
-class PipelineIT {
-
-  @TempDir
-  Path data;
-  private TestVertx testVertx;
-  private Vertx vertx;
-  private Origin origin;
-  private TestNode node;
-
-  @BeforeEach
-  void up() {
-    testVertx = new TestVertx();
-    vertx = testVertx.vertx();
-    origin = new Origin(vertx).start().await();
-    node = new TestNode(vertx, data, new JsonObject()).start().await();
-  }
-
-  @AfterEach
-  void down() {
-    List<String> blocked = testVertx.blockedWarnings();
-    testVertx.close();
-    assertEquals(List.of(), blocked, "an event loop was blocked");
-  }
+class PipelineIT extends NodeIT {
 
   @Test
   @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)

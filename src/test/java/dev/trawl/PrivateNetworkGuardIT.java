@@ -1,20 +1,12 @@
 package dev.trawl;
 
 import dev.trawl.support.Jobs;
-import dev.trawl.support.Origin;
-import dev.trawl.support.TestNode;
-import dev.trawl.support.TestVertx;
+import dev.trawl.support.NodeIT;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -22,29 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** With {@code fetch.blockPrivateNetworks} on (as shipped), loopback is refused before connecting. */
-@ExtendWith(VertxExtension.class)
-class PrivateNetworkGuardIT {
+class PrivateNetworkGuardIT extends NodeIT {
 
-  @TempDir
-  Path data;
-  private TestVertx testVertx;
-  private Origin origin;
-  private TestNode node;
-
-  @BeforeEach
-  void up() {
-    testVertx = new TestVertx();
-    origin = new Origin(testVertx.vertx()).start().await();
-    node = new TestNode(testVertx.vertx(), data, new JsonObject()
-      .put("fetch", new JsonObject().put("blockPrivateNetworks", true)
-        .put("allowPrivateHosts", new io.vertx.core.json.JsonArray().add("127.0.0.1")))).start().await();
-  }
-
-  @AfterEach
-  void down() {
-    List<String> blocked = testVertx.blockedWarnings();
-    testVertx.close();
-    assertEquals(List.of(), blocked, "an event loop was blocked");
+  @Override
+  protected JsonObject nodeConfig() {
+    return new JsonObject().put("fetch", new JsonObject().put("blockPrivateNetworks", true)
+      .put("allowPrivateHosts", new io.vertx.core.json.JsonArray().add("127.0.0.1")));
   }
 
   /**
