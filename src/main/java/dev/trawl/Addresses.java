@@ -11,7 +11,10 @@ public final class Addresses {
   public static final String JOBS_LIST = "trawl.jobs.list";
   /** Cancel a job: request {@code {"id"}}, reply the summary or fail with 404. */
   public static final String JOBS_CANCEL = "trawl.jobs.cancel";
-  /** The fetch queue: a {@code FetchRequest} in, a {@code FetchOutcome} back. */
+  /**
+   * The fetch queue of one node (see {@link #atNode}): a {@code FetchRequest} in, a
+   * {@code FetchOutcome} back. A coordinator picks the node; the node's fetchers share it.
+   */
   public static final String FETCH = "trawl.fetch";
   /** Published {@code {"jobId"}}: fetchers abort that job's in-flight exchanges. */
   public static final String FETCH_ABORT = "trawl.fetch.abort";
@@ -26,8 +29,26 @@ public final class Addresses {
   public static final String SINK_FLUSH = "trawl.sink.flush";
   /** Local: end every running job as cancelled and reply once its summary is on disk. */
   public static final String NODE_DRAIN = "trawl.node.drain";
+  /** Published by every node each {@code cluster.heartbeatMs}: {@code {"node", "capacity", "draining", ...}}. */
+  public static final String NODE_BEAT = "trawl.node.beat";
+  /** Local, published: fetchers refuse new work (503) and each answers on {@link #FETCH_IDLE} when it has none. */
+  public static final String FETCH_DRAIN = "trawl.fetch.drain";
+  public static final String FETCH_IDLE = "trawl.fetch.idle";
+  /**
+   * Of one node (see {@link #atNode}): request {@code {"path", "position", "max"}} of a results
+   * file there; reply the bytes from {@code position} that are written whole (empty when none yet).
+   */
+  public static final String SINK_READ = "trawl.sink.read";
 
   private Addresses() {
+  }
+
+  /**
+   * {@code address} as served by one node only: how a coordinator reaches a chosen node's
+   * fetchers, and how any node forwards a call about a job to the node that coordinates it.
+   */
+  public static String atNode(String address, String node) {
+    return address + "@" + node;
   }
 
   /** Each result of a job is published here as it completes. */

@@ -1,6 +1,7 @@
 package dev.trawl.api;
 
 import dev.trawl.Addresses;
+import dev.trawl.sink.ResultsFile;
 import dev.trawl.config.TrawlConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -60,7 +61,7 @@ public class ApiVerticle extends VerticleBase {
   }
 
   private void health(RoutingContext ctx) {
-    bus.request(Addresses.JOBS_LIST, new JsonObject())
+    bus.request(here(Addresses.JOBS_LIST), new JsonObject().put("forwarded", true))
       .onSuccess(reply -> json(ctx, 200, new JsonObject().put("status", "UP")
         .put("jobs", ((JsonObject) reply.body()).getJsonArray("jobs").size())))
       .onFailure(error -> json(ctx, 503, new JsonObject().put("status", "DOWN").put("reason", error.getMessage())));
@@ -101,7 +102,7 @@ public class ApiVerticle extends VerticleBase {
       return;
     }
     boolean wait = "true".equals(ctx.request().getParam("wait"));
-    bus.<JsonObject>request(Addresses.JOBS_SUBMIT, job)
+    bus.<JsonObject>request(here(Addresses.JOBS_SUBMIT), job)
       .onSuccess(reply -> {
         String id = reply.body().getString("id");
         if (wait) {
@@ -122,10 +123,11 @@ public class ApiVerticle extends VerticleBase {
     });
     ctx.request().connection().closeHandler(v -> done.unregister());
     done.completion()
-      .compose(v -> bus.<JsonObject>request(Addresses.JOBS_GET, new JsonObject().put("id", id)))
+      .compose(v -> bus.<JsonObject>request(here(Addresses.JOBS_GET), new JsonObject().put("id", id)))
       .onSuccess(reply -> {
         JsonObject summary = reply.body();
-        if (summary.getString("endedAt") != null && !ctx.response().ended()) {
+        boolean over = summary.getString("endedAt") != null || summary.getBoolean("coordinatorGone", false);
+        if (over && !ctx.response().ended()) {
           done.unregister();
           json(ctx, 200, summary);
         }
@@ -137,19 +139,19 @@ public class ApiVerticle extends VerticleBase {
   }
 
   private void list(RoutingContext ctx) {
-    bus.<JsonObject>request(Addresses.JOBS_LIST, new JsonObject())
+    bus.<JsonObject>request(here(Addresses.JOBS_LIST), new JsonObject())
       .onSuccess(reply -> json(ctx, 200, reply.body()))
       .onFailure(error -> replyFailure(ctx, error));
   }
 
   private void get(RoutingContext ctx) {
-    bus.<JsonObject>request(Addresses.JOBS_GET, new JsonObject().put("id", ctx.pathParam("id")))
+    bus.<JsonObject>request(here(Addresses.JOBS_GET), new JsonObject().put("id", ctx.pathParam("id")))
       .onSuccess(reply -> json(ctx, 200, reply.body()))
       .onFailure(error -> replyFailure(ctx, error));
   }
 
   private void cancel(RoutingContext ctx) {
-    bus.<JsonObject>request(Addresses.JOBS_CANCEL, new JsonObject().put("id", ctx.pathParam("id")))
+    bus.<JsonObject>request(here(Addresses.JOBS_CANCEL), new JsonObject().put("id", ctx.pathParam("id")))
       .onSuccess(reply -> json(ctx, 200, reply.body()))
       .onFailure(error -> replyFailure(ctx, error));
   }
@@ -164,10 +166,29 @@ public class ApiVerticle extends VerticleBase {
       return;
     }
     String id = ctx.pathParam("id");
-    bus.<JsonObject>request(Addresses.JOBS_GET, new JsonObject().put("id", id))
-      .onSuccess(reply -> new ResultsStream(vertx, ctx.response(), id, reply.body().getString("output"), from)
-        .start(reply.body().getString("endedAt") != null))
+    bus.<JsonObject>request(here(Addresses.JOBS_GET), new JsonObject().put("id", id))
+      .onSuccess(reply -> streamResults(ctx, id, reply.body(), from))
       .onFailure(error -> replyFailure(ctx, error));
+  }
+
+  /** The results file is on the node coordinating the job: read here, or through that node's sink. */
+  private void streamResults(RoutingContext ctx, String id, JsonObject summary, long from) {
+    String coordinator = summary.getString("coordinator");
+    if (summary.getBoolean("coordinatorGone", false)) {
+      json(ctx, 410, new JsonObject().put("error", "the results of job " + id + " are on node " + coordinator
+        + ", which has left the cluster").put("summary", summary));
+      return;
+    }
+    String output = summary.getString("output");
+    ResultsFile file = cfg.nodeId().equals(coordinator) ? ResultsFile.local(vertx, id, output)
+      : ResultsFile.remote(vertx, coordinator, id, output);
+    new ResultsStream(vertx, ctx.response(), id, file, here(Addresses.JOBS_GET), from)
+      .start(summary.getString("endedAt") != null);
+  }
+
+  /** {@code address} as this node serves it: a job submitted here is coordinated here. */
+  private String here(String address) {
+    return Addresses.atNode(address, cfg.nodeId());
   }
 
   private void failure(RoutingContext ctx) {

@@ -5,10 +5,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.file.AsyncFile;
-import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import dev.trawl.sink.ResultsFile;
 
 /**
  * Serves {@code GET /jobs/{id}/results}: the job's JSONL file, tailed. The file is the single
@@ -24,11 +23,11 @@ final class ResultsStream {
   private final Vertx vertx;
   private final HttpServerResponse response;
   private final String jobId;
-  private final String path;
+  private final ResultsFile file;
+  private final String jobsGet;
   private final long from;
   private MessageConsumer<JsonObject> wakeUps;
   private MessageConsumer<JsonObject> done;
-  private AsyncFile file;
   private long position;
   private Buffer partial = Buffer.buffer();
   private boolean reading;
@@ -36,11 +35,16 @@ final class ResultsStream {
   private boolean jobEnded;
   private boolean closed;
 
-  ResultsStream(Vertx vertx, HttpServerResponse response, String jobId, String path, long from) {
+  /**
+   * @param file    the job's results, on this node or on the node coordinating the job
+   * @param jobsGet where this node answers {@code trawl.jobs.get}
+   */
+  ResultsStream(Vertx vertx, HttpServerResponse response, String jobId, ResultsFile file, String jobsGet, long from) {
     this.vertx = vertx;
     this.response = response;
     this.jobId = jobId;
-    this.path = path;
+    this.file = file;
+    this.jobsGet = jobsGet;
     this.from = from;
   }
 
@@ -56,7 +60,7 @@ final class ResultsStream {
     });
     // The job may have ended between the caller's look and these subscriptions: look again.
     return Future.all(wakeUps.completion(), done.completion())
-      .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.JOBS_GET, new JsonObject().put("id", jobId)))
+      .compose(v -> vertx.eventBus().<JsonObject>request(jobsGet, new JsonObject().put("id", jobId)))
       .onSuccess(reply -> {
         jobEnded |= reply.body().getString("endedAt") != null;
         readMore();
@@ -77,10 +81,7 @@ final class ResultsStream {
     reading = true;
     again = false;
     boolean endedBeforeRead = jobEnded;
-    vertx.eventBus().<JsonObject>request(Addresses.SINK_FLUSH, new JsonObject().put("jobId", jobId))
-      .compose(flushed -> openFile().compose(opened -> !opened ? Future.succeededFuture()
-        : readUpTo(flushed.body().getLong("length", Long.MAX_VALUE))))
-      .onComplete(result -> {
+    readAvailable().onComplete(result -> {
         reading = false;
         if (result.failed()) {
           fail(result.cause());
@@ -92,28 +93,15 @@ final class ResultsStream {
       });
   }
 
-  private Future<Boolean> openFile() {
-    if (file != null) {
-      return Future.succeededFuture(true);
-    }
-    return vertx.fileSystem().exists(path).compose(exists -> !exists ? Future.succeededFuture(false)
-      : vertx.fileSystem().open(path, new OpenOptions().setRead(true).setWrite(false).setCreate(false))
-        .map(opened -> {
-          file = opened;
-          return true;
-        }));
-  }
-
-  /** Reads from where the last read stopped up to {@code complete} bytes (or the end of the file). */
-  private Future<Void> readUpTo(long complete) {
-    int length = (int) Math.min(CHUNK, complete - position);
-    if (length <= 0 || closed) {
+  /** Reads chunk by chunk, each once the client can take it, up to what is written whole. */
+  private Future<Void> readAvailable() {
+    if (closed) {
       return Future.succeededFuture();
     }
-    return writable().compose(v -> file.read(Buffer.buffer(length), 0, position, length)).compose(chunk -> {
+    return writable().compose(v -> file.read(position, CHUNK)).compose(chunk -> {
       position += chunk.length();
       emitCompleteLines(chunk);
-      return chunk.length() == length ? readUpTo(complete) : Future.succeededFuture();
+      return chunk.length() == CHUNK ? readAvailable() : Future.succeededFuture();
     });
   }
 
@@ -184,8 +172,6 @@ final class ResultsStream {
     closed = true;
     wakeUps.unregister();
     done.unregister();
-    if (file != null) {
-      file.close();
-    }
+    file.close();
   }
 }

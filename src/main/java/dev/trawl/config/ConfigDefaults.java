@@ -14,6 +14,11 @@ public final class ConfigDefaults {
 
   public static JsonObject json() {
     return new JsonObject()
+      .put("node", new JsonObject()
+        .put("id", ""))
+      .put("cluster", new JsonObject()
+        .put("heartbeatMs", 1000)
+        .put("nodeTimeoutMs", 5000))
       .put("http", new JsonObject()
         .put("enabled", true)
         .put("host", "0.0.0.0")

@@ -122,6 +122,25 @@ public final class TrawlConfig {
     return section("queue").getInteger("capacity");
   }
 
+  /**
+   * The name results give for the node that fetched them: {@code node.id}, or {@code pid@host}
+   * when that is empty (unique per process, so per node of a real cluster).
+   */
+  public String nodeId() {
+    String id = section("node").getString("id");
+    return id.isEmpty() ? java.lang.management.ManagementFactory.getRuntimeMXBean().getName() : id;
+  }
+
+  /** How often a node tells the others it is alive, and whether it still takes fetches. */
+  public long heartbeatMs() {
+    return section("cluster").getLong("heartbeatMs");
+  }
+
+  /** A node not heard from for this long is presumed dead: its in-flight fetches go elsewhere. */
+  public long nodeTimeoutMs() {
+    return section("cluster").getLong("nodeTimeoutMs");
+  }
+
   public String sinkDir() {
     return section("sink").getString("dir");
   }
@@ -147,6 +166,10 @@ public final class TrawlConfig {
     requireAtLeast(problems, "jobs.keepFinished", keepFinishedJobs(), 0);
     requireAtLeast(problems, "queue.capacity", queueCapacity(), 0);
     requireAtLeast(problems, "sink.flushMs", sinkFlushMs(), 1);
+    requireAtLeast(problems, "cluster.heartbeatMs", heartbeatMs(), 10);
+    if (nodeTimeoutMs() < 2 * heartbeatMs()) {
+      problems.add("cluster.nodeTimeoutMs must be at least twice cluster.heartbeatMs");
+    }
     if (sinkDir().isBlank()) {
       problems.add("sink.dir must not be empty");
     }

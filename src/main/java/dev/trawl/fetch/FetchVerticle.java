@@ -1,7 +1,6 @@
 package dev.trawl.fetch;
 
 import dev.trawl.Addresses;
-import dev.trawl.NodeId;
 import dev.trawl.config.TrawlConfig;
 import dev.trawl.parse.Extractor;
 import dev.trawl.parse.FollowSpec;
@@ -59,12 +58,17 @@ public class FetchVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(FetchVerticle.class.getName());
   private static final int TCP_CONNECT_BACKSTOP_MS = 60_000;
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+  /** The failure code of a try refused by a stopping node. */
+  public static final int DRAINING = 503;
 
   private TrawlConfig cfg;
   private Set<String> allowedPrivateHosts;
   private HttpClient http;
   private WebClient client;
   private String node;
+  /** Tries taken and not answered yet. */
+  private int active;
+  private boolean draining;
   /** Lets the interceptor find the try a WebClient request belongs to. */
   private final Map<HttpRequest<?>, Exchange> byRequest = new IdentityHashMap<>();
   private final Map<String, Set<Exchange>> byJob = new HashMap<>();
@@ -74,7 +78,7 @@ public class FetchVerticle extends VerticleBase {
   public Future<?> start() {
     cfg = TrawlConfig.from(config());
     allowedPrivateHosts = cfg.allowPrivateHosts();
-    node = NodeId.get();
+    node = cfg.nodeId();
     http = vertx.createHttpClient(clientOptions(), new PoolOptions()
       .setHttp1MaxSize(cfg.perHostPool())
       .setHttp2MaxSize(cfg.perHostPool()));
@@ -82,8 +86,9 @@ public class FetchVerticle extends VerticleBase {
     client = WebClient.wrap(http, new WebClientOptions().setUserAgentEnabled(false));
     ((WebClientInternal) client).addInterceptor(this::intercept);
     return Future.all(
-      vertx.eventBus().<FetchRequest>consumer(Addresses.FETCH, this::onFetch).completion(),
+      vertx.eventBus().<FetchRequest>consumer(Addresses.atNode(Addresses.FETCH, node), this::onFetch).completion(),
       vertx.eventBus().<JsonObject>consumer(Addresses.FETCH_ABORT, this::onAbort).completion(),
+      vertx.eventBus().<JsonObject>localConsumer(Addresses.FETCH_DRAIN, this::onDrain).completion(),
       vertx.executeBlocking(FetchVerticle::loadTls, false));
   }
 
@@ -108,8 +113,14 @@ public class FetchVerticle extends VerticleBase {
   }
 
   private void onFetch(Message<FetchRequest> message) {
+    if (draining) {
+      // The coordinator sends this try to another node; nothing is lost.
+      message.fail(DRAINING, "node " + node + " is stopping and takes no new fetches");
+      return;
+    }
     Exchange exchange = new Exchange(message.body());
     track(exchange);
+    active++;
     long totalMs = exchange.request.timeouts().totalMs();
     exchange.timerId = vertx.setTimer(totalMs, id -> abort(exchange, "timeout",
       "no complete answer within timeouts.totalMs=" + totalMs));
@@ -121,7 +132,19 @@ public class FetchVerticle extends VerticleBase {
       untrack(exchange);
       vertx.cancelTimer(exchange.timerId);
       message.reply(outcome);
+      active--;
+      if (draining && active == 0) {
+        vertx.eventBus().send(Addresses.FETCH_IDLE, new JsonObject().put("node", node));
+      }
     });
+  }
+
+  /** The node is stopping: take no new tries, and say so once those running have answered. */
+  private void onDrain(Message<JsonObject> message) {
+    draining = true;
+    if (active == 0) {
+      vertx.eventBus().send(Addresses.FETCH_IDLE, new JsonObject().put("node", node));
+    }
   }
 
   private void onAbort(Message<JsonObject> message) {

@@ -35,6 +35,8 @@ final class Job {
   }
 
   final String id;
+  /** The node coordinating the job (this one). */
+  final String coordinator;
   /** The spec; its inline requests are dropped when the job finishes (only the summary is kept). */
   JobSpec spec;
   final String output;
@@ -56,6 +58,8 @@ final class Job {
   long failed;
   long cancelled;
   long nextSeq;
+  /** Tries fetched again because the node fetching them was lost. */
+  long refetched;
   long deadlineTimer = -1;
   /** Requests waiting for their origin's robots.txt. */
   int robotsWaiting;
@@ -64,8 +68,9 @@ final class Job {
   JsonObject firstError;
   private final Promise<JsonObject> finished = Promise.promise();
 
-  Job(String id, JobSpec spec, String output, long total) {
+  Job(String id, String coordinator, JobSpec spec, String output, long total) {
     this.id = id;
+    this.coordinator = coordinator;
     this.spec = spec;
     this.output = output;
     this.total = total;
@@ -118,7 +123,7 @@ final class Job {
       .put("endedAt", endedAt == null ? null : endedAt.toString())
       .put("elapsedMs", elapsedMs)
       .put("rate", elapsedMs <= 0 ? 0.0 : Math.round(done() * 10_000.0 / elapsedMs) / 10.0)
-      .put("output", output);
+      .put("output", output).put("coordinator", coordinator).put("refetched", refetched);
     if (spec.mode() == Mode.ANY || spec.mode() == Mode.FIRST) {
       summary.put("winner", winner);
     }

@@ -11,7 +11,9 @@ import dev.trawl.fetch.FetchRequest;
 import dev.trawl.sink.ResultLine;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import dev.trawl.cluster.Members;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
@@ -37,8 +39,6 @@ public class JobCoordinatorVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(JobCoordinatorVerticle.class.getName());
   /** Result lines handed to the sink and not yet accepted by it, over all jobs. */
   private static final int SINK_WINDOW = 4096;
-  /** How long a fetcher may take beyond a try's own total deadline before it is presumed lost. */
-  private static final long FETCH_REPLY_GRACE_MS = 10_000;
 
   private TrawlConfig cfg;
   private JobDefaults defaults;
@@ -47,7 +47,10 @@ public class JobCoordinatorVerticle extends VerticleBase {
   private final List<Job> running = new ArrayList<>();
   private final ArrayDeque<Job> queued = new ArrayDeque<>();
   private final ArrayDeque<String> finishedOrder = new ArrayDeque<>();
-  private int nodeInFlight;
+  private String self;
+  private Members members;
+  private Dispatcher dispatcher;
+  private JobDirectory directory;
   /** Set by a drain (the node is stopping): no new job is accepted. */
   private boolean draining;
   private int sinkUnacked;
@@ -61,16 +64,93 @@ public class JobCoordinatorVerticle extends VerticleBase {
     cfg = TrawlConfig.from(config());
     defaults = JobDefaults.of(cfg);
     bus = vertx.eventBus();
+    self = cfg.nodeId();
+    members = new Members(vertx, self, cfg.maxInFlight(), cfg.heartbeatMs(), cfg.nodeTimeoutMs(), this::onNodeLost);
+    dispatcher = new Dispatcher(bus, members, this::onRefetch);
+    directory = new JobDirectory(vertx);
     robots = new Robots(vertx, cfg.userAgent(), this::fetchRobots);
     metrics.gauge("trawl.jobs.running", "Jobs running on this node", running::size);
     metrics.gauge("trawl.jobs.queued", "Jobs waiting for a slot (jobs.maxConcurrent)", queued::size);
-    metrics.gauge("trawl.fetch.in.flight", "Requests handed to fetchers and not answered yet", () -> nodeInFlight);
-    return Future.all(List.of(
-      bus.<JsonObject>consumer(Addresses.JOBS_SUBMIT, this::onSubmit).completion(),
-      bus.<JsonObject>consumer(Addresses.JOBS_GET, this::onGet).completion(),
-      bus.<JsonObject>consumer(Addresses.JOBS_LIST, this::onList).completion(),
-      bus.<JsonObject>consumer(Addresses.JOBS_CANCEL, this::onCancel).completion(),
-      bus.<JsonObject>localConsumer(Addresses.NODE_DRAIN, this::onDrain).completion()));
+    metrics.gauge("trawl.fetch.in.flight", "Requests handed to fetchers and not answered yet", dispatcher::inFlight);
+    metrics.gauge("trawl.fetch.refetched", "Tries fetched again because the node fetching them was lost",
+      dispatcher::resent);
+    metrics.gauge("trawl.cluster.nodes", "Trawl nodes this node knows to be alive", () -> members.aliveIds().size());
+    List<Future<Void>> consumers = new ArrayList<>();
+    // Each call is served on its own address (any node answers) and on this node's (how the
+    // API reaches this node, and how a node forwards a call to a job's coordinator).
+    for (String address : List.of(Addresses.JOBS_SUBMIT, Addresses.atNode(Addresses.JOBS_SUBMIT, self))) {
+      consumers.add(bus.<JsonObject>consumer(address, this::onSubmit).completion());
+    }
+    for (String address : List.of(Addresses.JOBS_GET, Addresses.atNode(Addresses.JOBS_GET, self))) {
+      consumers.add(bus.<JsonObject>consumer(address, message -> withJob(message, Addresses.JOBS_GET, this::onGet)).completion());
+    }
+    for (String address : List.of(Addresses.JOBS_CANCEL, Addresses.atNode(Addresses.JOBS_CANCEL, self))) {
+      consumers.add(bus.<JsonObject>consumer(address, message -> withJob(message, Addresses.JOBS_CANCEL, this::onCancel)).completion());
+    }
+    for (String address : List.of(Addresses.JOBS_LIST, Addresses.atNode(Addresses.JOBS_LIST, self))) {
+      consumers.add(bus.<JsonObject>consumer(address, this::onList).completion());
+    }
+    consumers.add(bus.<JsonObject>localConsumer(Addresses.NODE_DRAIN, this::onDrain).completion());
+    return Future.all(consumers).compose(v -> members.start());
+  }
+
+  @Override
+  public Future<?> stop() {
+    members.stop();
+    return Future.succeededFuture();
+  }
+
+  // ---- the cluster -----------------------------------------------------------------------------
+
+  /** A node was lost: what it was fetching for this node's jobs is fetched again elsewhere. */
+  private void onNodeLost(String node) {
+    LOG.log(System.Logger.Level.WARNING, "node {0} is gone; its tries are sent to the other nodes", node);
+    dispatcher.nodeLost(node);
+    pump();
+  }
+
+  private void onRefetch(FetchRequest request) {
+    Job job = jobs.get(request.jobId());
+    if (job != null) {
+      job.refetched++;
+    }
+  }
+
+  /**
+   * Runs {@code handler} when this node coordinates the job; otherwise forwards the call to the
+   * node that does, or answers for the job itself when that node is gone. A forwarded call
+   * carries {@code "forwarded": true} and is never forwarded again.
+   */
+  private void withJob(Message<JsonObject> message, String address, java.util.function.BiConsumer<Message<JsonObject>, Job> handler) {
+    String id = message.body().getString("id");
+    Job job = jobs.get(id);
+    if (job != null) {
+      handler.accept(message, job);
+      return;
+    }
+    if (message.body().getBoolean("forwarded", false) || id == null) {
+      message.fail(404, "no job " + id);
+      return;
+    }
+    directory.lookup(id).onComplete(found -> {
+      JsonObject entry = found.succeeded() ? found.result() : null;
+      String owner = entry == null ? null : entry.getString("node");
+      if (owner == null || owner.equals(self)) {
+        message.fail(404, "no job " + id);
+      } else if (!members.isAlive(owner)) {
+        message.reply(JobDirectory.orphanSummary(id, entry));
+      } else {
+        bus.<JsonObject>request(Addresses.atNode(address, owner), message.body().copy().put("forwarded", true))
+          .onSuccess(reply -> message.reply(reply.body()))
+          .onFailure(error -> {
+            if (error instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+              message.fail(r.failureCode(), r.getMessage());
+            } else {
+              message.reply(JobDirectory.orphanSummary(id, entry)); // it went away just now
+            }
+          });
+      }
+    });
   }
 
   // ---- the event-bus API -------------------------------------------------------------------
@@ -100,7 +180,7 @@ public class JobCoordinatorVerticle extends VerticleBase {
         if (draining) {
           message.fail(503, "this node is stopping and accepts no new jobs");
         } else {
-          message.reply(accept(parsed.spec(), total));
+          accept(parsed.spec(), total).onSuccess(message::reply);
         }
       })
       .onFailure(error -> failWithProblems(message, List.of(error.getMessage())));
@@ -133,37 +213,50 @@ public class JobCoordinatorVerticle extends VerticleBase {
     return Path.of(file).toAbsolutePath().normalize().startsWith(root);
   }
 
-  private JsonObject accept(JobSpec spec, long total) {
+  /** Starts the job (or queues it) and answers once the cluster knows this node coordinates it. */
+  private Future<JsonObject> accept(JobSpec spec, long total) {
     String id = UUID.randomUUID().toString();
     String output = Path.of(cfg.sinkDir(), spec.name(), id + ".jsonl").toString();
-    Job job = new Job(id, spec, output, total);
+    Job job = new Job(id, self, spec, output, total);
     jobs.put(id, job);
     queued.add(job);
     startQueued();
-    return new JsonObject().put("id", id).put("state", job.state.wire());
+    JsonObject accepted = new JsonObject().put("id", id).put("state", job.state.wire());
+    return directory.register(id, self, spec.name(), output)
+      .onFailure(error -> LOG.log(System.Logger.Level.WARNING,
+        "job {0}: not in the cluster's job directory, only this node can answer for it: {1}", id, error.getMessage()))
+      .transform(registered -> Future.succeededFuture(accepted));
   }
 
-  private void onGet(Message<JsonObject> message) {
-    Job job = jobs.get(message.body().getString("id"));
-    if (job == null) {
-      message.fail(404, "no job " + message.body().getString("id"));
-    } else {
-      message.reply(job.summary());
-    }
+  private void onGet(Message<JsonObject> message, Job job) {
+    message.reply(job.summary());
   }
 
+  /** This node's jobs; unless forwarded, also those of every other live node. */
   private void onList(Message<JsonObject> message) {
     JsonArray list = new JsonArray();
     jobs.values().forEach(job -> list.add(job.summary()));
-    message.reply(new JsonObject().put("jobs", list));
-  }
-
-  private void onCancel(Message<JsonObject> message) {
-    Job job = jobs.get(message.body().getString("id"));
-    if (job == null) {
-      message.fail(404, "no job " + message.body().getString("id"));
+    if (message.body() != null && message.body().getBoolean("forwarded", false)) {
+      message.reply(new JsonObject().put("jobs", list));
       return;
     }
+    List<Future<Message<JsonObject>>> others = new ArrayList<>();
+    for (String node : members.aliveIds()) {
+      if (!node.equals(self)) {
+        others.add(bus.request(Addresses.atNode(Addresses.JOBS_LIST, node), new JsonObject().put("forwarded", true)));
+      }
+    }
+    Future.join(others).onComplete(all -> {
+      for (Future<Message<JsonObject>> other : others) {
+        if (other.succeeded()) {
+          list.addAll(other.result().body().getJsonArray("jobs"));
+        }
+      }
+      message.reply(new JsonObject().put("jobs", list));
+    });
+  }
+
+  private void onCancel(Message<JsonObject> message, Job job) {
     if (job.state == JobState.QUEUED) {
       queued.remove(job);
       begin(job);
@@ -175,6 +268,7 @@ public class JobCoordinatorVerticle extends VerticleBase {
   /** Before the node stops: every job ends as cancelled and its files are closed. */
   private void onDrain(Message<JsonObject> message) {
     draining = true;
+    members.drain();
     List<Job> live = jobs.values().stream().filter(job -> !job.finished().isComplete()).toList();
     queued.clear();
     List<Future<JsonObject>> finishing = new ArrayList<>();
@@ -185,7 +279,29 @@ public class JobCoordinatorVerticle extends VerticleBase {
       job.signals.stop(JobState.CANCELLED); // no effect on a job whose files are closing
       finishing.add(job.finished());
     }
-    Future.join(finishing).onComplete(done -> message.reply(new JsonObject().put("jobs", live.size())));
+    Future.join(finishing)
+      .compose(done -> fetchersIdle())
+      .onComplete(done -> message.reply(new JsonObject().put("jobs", live.size())));
+  }
+
+  /**
+   * Tells this node's fetchers to take no more work and completes once each has answered every
+   * try it took, so tries for other nodes' jobs end here or are sent elsewhere, never lost.
+   */
+  private Future<Void> fetchersIdle() {
+    io.vertx.core.Promise<Void> idle = io.vertx.core.Promise.promise();
+    int[] waiting = {cfg.fetchVerticles()};
+    io.vertx.core.eventbus.MessageConsumer<JsonObject> answers = bus.localConsumer(Addresses.FETCH_IDLE);
+    answers.handler(answer -> {
+      if (--waiting[0] == 0) {
+        answers.unregister();
+        idle.tryComplete();
+      }
+    });
+    return answers.completion().compose(v -> {
+      bus.publish(Addresses.FETCH_DRAIN, new JsonObject());
+      return idle.future();
+    });
   }
 
   // ---- running jobs --------------------------------------------------------------------------
@@ -269,7 +385,7 @@ public class JobCoordinatorVerticle extends VerticleBase {
       }
       return false;
     }
-    if (nodeInFlight >= cfg.maxInFlight() || job.inFlight.size() >= jobCap(job)) {
+    if (!dispatcher.hasRoom() || job.inFlight.size() >= jobCap(job)) {
       return false;
     }
     long now = System.nanoTime();
@@ -335,8 +451,7 @@ public class JobCoordinatorVerticle extends VerticleBase {
   private Future<Robots.Answer> fetchRobots(String url) {
     FetchRequest request = new FetchRequest("trawl-robots", -1, ++dispatchCounter, url, "GET", Map.of(), null,
       defaults.timeouts(), dev.trawl.parse.ParseSpec.DEFAULT, false, FetchRequest.Purpose.ROBOTS, null);
-    return bus.<FetchOutcome>request(Addresses.FETCH, request, replyOptions(request)).map(reply -> {
-      FetchOutcome o = reply.body();
+    return dispatcher.fetch(request).map(o -> {
       int status = o.ok() || "http_status".equals(o.errorKind()) ? o.status() : 0;
       return new Robots.Answer(status, o.contentType(), o.body());
     });
@@ -361,9 +476,9 @@ public class JobCoordinatorVerticle extends VerticleBase {
     crawl.sitemapsInFlight++;
     FetchRequest request = new FetchRequest(job.id, -1, ++dispatchCounter, url, "GET", job.spec.headers(), null,
       job.spec.timeouts(), dev.trawl.parse.ParseSpec.DEFAULT, false, FetchRequest.Purpose.SITEMAP, crawl.follow);
-    bus.<FetchOutcome>request(Addresses.FETCH, request, replyOptions(request)).onComplete(reply -> {
+    dispatcher.fetch(request).onComplete(reply -> {
       crawl.sitemapsInFlight--;
-      FetchOutcome read = reply.succeeded() ? reply.result().body() : null;
+      FetchOutcome read = reply.succeeded() ? reply.result() : null;
       if (read != null && read.ok() && job.ending == null) {
         crawl.fromSitemap(read.discovered());
         read.sitemaps().forEach(child -> readSitemap(job, crawl, child));
@@ -372,23 +487,20 @@ public class JobCoordinatorVerticle extends VerticleBase {
     });
   }
 
-  private static DeliveryOptions replyOptions(FetchRequest request) {
-    return new DeliveryOptions().setSendTimeout(request.timeouts().totalMs() + FETCH_REPLY_GRACE_MS);
-  }
-
   /**
-   * A job's own {@code limits.concurrency}, but never the node's last slots: an eighth of
-   * {@code fetch.maxInFlight} stays free for other jobs, so a job stuck on a slow host cannot hold
-   * every slot and stall a job that arrives after it.
+   * A job's own {@code limits.concurrency}, but never the fetchers' last slots: an eighth of
+   * their capacity ({@code fetch.maxInFlight} summed over the live nodes) stays free for other
+   * jobs, so a job stuck on a slow host cannot hold every slot and stall a job that arrives after it.
    */
   private int jobCap(Job job) {
-    int headroom = cfg.maxConcurrentJobs() > 1 ? Math.max(1, cfg.maxInFlight() / 8) : 0;
-    return Math.min(job.spec.limits().concurrency(), Math.max(1, cfg.maxInFlight() - headroom));
+    int capacity = dispatcher.capacity();
+    int headroom = cfg.maxConcurrentJobs() > 1 ? Math.max(1, capacity / 8) : 0;
+    return Math.min(job.spec.limits().concurrency(), Math.max(1, capacity - headroom));
   }
 
   /** A job held back only by {@code perHostDelayMs} is woken when its next host may start. */
   private void scheduleWake(Job job) {
-    boolean full = nodeInFlight >= cfg.maxInFlight() || job.inFlight.size() >= jobCap(job);
+    boolean full = !dispatcher.hasRoom() || job.inFlight.size() >= jobCap(job);
     if (job.ending != null || job.wakeTimer >= 0 || job.gate.parked() == 0 || full) {
       return; // when full, the next answer pumps again
     }
@@ -414,11 +526,10 @@ public class JobCoordinatorVerticle extends VerticleBase {
     }
     job.inFlight.put(pending.request.index(), pending);
     job.gate.started(pending.host, System.nanoTime());
-    nodeInFlight++;
     FetchRequest request = fetchRequest(job, pending);
     long dispatchId = pending.dispatchId;
-    bus.<FetchOutcome>request(Addresses.FETCH, request, replyOptions(request))
-      .onComplete(reply -> onOutcome(job, pending, dispatchId, reply.succeeded() ? reply.result().body()
+    dispatcher.fetch(request)
+      .onComplete(reply -> onOutcome(job, pending, dispatchId, reply.succeeded() ? reply.result()
         : FetchOutcome.failed(request, null, pending.startedAt, elapsedMs(pending), "internal",
           "no answer from a fetcher: " + reply.cause().getMessage())));
   }
@@ -445,7 +556,6 @@ public class JobCoordinatorVerticle extends VerticleBase {
     }
     job.inFlight.remove(pending.request.index());
     job.gate.finished(pending.host, System.nanoTime());
-    nodeInFlight--;
     outcome.setCookies().forEach(pair -> {
       Map.Entry<String, String> cookie = CookieHeader.pairOf(pair);
       if (cookie != null) {
@@ -593,7 +703,6 @@ public class JobCoordinatorVerticle extends VerticleBase {
     String why = "the job ended (" + state.wire() + ") before this request finished";
     for (Job.Pending pending : List.copyOf(job.inFlight.values())) {
       job.inFlight.remove(pending.request.index());
-      nodeInFlight--;
       emitCancelled(job, pending, why);
     }
     for (Job.Pending pending : List.copyOf(job.waitingRetry.values())) {
@@ -624,6 +733,8 @@ public class JobCoordinatorVerticle extends VerticleBase {
           LOG.log(System.Logger.Level.ERROR, "job {0}: the sink could not close its files: {1}", job.id, closed.cause().getMessage());
         }
         job.state = job.ending;
+        directory.ended(job.id, self, summary).onFailure(error -> LOG.log(System.Logger.Level.WARNING,
+          "job {0}: its final summary is not in the cluster's job directory: {1}", job.id, error.getMessage()));
         bus.publish(Addresses.done(job.id), summary);
         job.finish(summary);
         forgetOldJobs(job);

@@ -75,7 +75,8 @@ public class SinkVerticle extends VerticleBase {
       bus.<JsonObject>localConsumer(Addresses.SINK_OPEN, this::onOpen).completion(),
       bus.<ResultLine>localConsumer(Addresses.SINK_WRITE, this::onWrite).completion(),
       bus.<JsonObject>localConsumer(Addresses.SINK_FLUSH, this::onFlush).completion(),
-      bus.<JsonObject>localConsumer(Addresses.SINK_CLOSE, this::onClose).completion()));
+      bus.<JsonObject>localConsumer(Addresses.SINK_CLOSE, this::onClose).completion(),
+      bus.<JsonObject>consumer(Addresses.atNode(Addresses.SINK_READ, cfg.nodeId()), this::onRead).completion()));
   }
 
   /** On a graceful stop every line handed to the sink is written, flushed and closed. */
@@ -168,6 +169,23 @@ public class SinkVerticle extends VerticleBase {
     } else {
       writeBatch(open).onComplete(done -> message.reply(new JsonObject().put("length", open.completeLength())));
     }
+  }
+
+  /** Another node streams a results file of this node's jobs: one chunk of it, whole lines only. */
+  private void onRead(Message<JsonObject> message) {
+    JsonObject ask = message.body();
+    String path = ask.getString("path", "");
+    Path root = Path.of(cfg.sinkDir()).toAbsolutePath().normalize();
+    if (!path.endsWith(".jsonl") || !Path.of(path).toAbsolutePath().normalize().startsWith(root)) {
+      message.fail(400, "not a results file of this node: " + path);
+      return;
+    }
+    int max = Math.min(ask.getInteger("max", 65_536), 1 << 20);
+    ResultsFile file = ResultsFile.local(vertx, ask.getString("jobId"), path);
+    file.read(ask.getLong("position", 0L), max)
+      .onComplete(read -> file.close())
+      .onSuccess(message::reply)
+      .onFailure(error -> message.fail(500, "cannot read " + path + ": " + error.getMessage()));
   }
 
   private void onClose(Message<JsonObject> message) {

@@ -1,0 +1,59 @@
+package dev.trawl.job;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Which node coordinates which job, cluster-wide (a Vert.x {@code AsyncMap}: Hazelcast in a
+ * cluster, with a backup on another member, so it outlives any one node; a local map otherwise).
+ * Any node reads it to forward a call about a job to its coordinator, and, when that node is gone,
+ * to answer for the job itself: with the summary recorded when the job ended, or as lost.
+ */
+final class JobDirectory {
+
+  private static final String MAP = "trawl.jobs";
+  /** Entries outlive a node's own memory of finished jobs ({@code jobs.keepFinished}) by far. */
+  private static final long KEEP_MS = TimeUnit.HOURS.toMillis(24);
+
+  private final Future<AsyncMap<String, JsonObject>> map;
+
+  JobDirectory(Vertx vertx) {
+    this.map = vertx.sharedData().getAsyncMap(MAP);
+  }
+
+  /** Records that {@code node} coordinates the job; the reply to a submit waits for it. */
+  Future<Void> register(String jobId, String node, String name, String output) {
+    JsonObject entry = new JsonObject().put("node", node).put("name", name).put("output", output);
+    return map.compose(m -> m.put(jobId, entry, KEEP_MS));
+  }
+
+  /** Keeps the final summary, so other nodes can still give it if this node goes away. */
+  Future<Void> ended(String jobId, String node, JsonObject summary) {
+    JsonObject entry = new JsonObject().put("node", node).put("name", summary.getString("name"))
+      .put("output", summary.getString("output")).put("summary", summary);
+    return map.compose(m -> m.put(jobId, entry, KEEP_MS));
+  }
+
+  /** The entry of a job: {@code node}, {@code name}, {@code output}, and {@code summary} once it ended; null if unknown. */
+  Future<JsonObject> lookup(String jobId) {
+    return map.compose(m -> m.get(jobId));
+  }
+
+  /** What any node answers for a job whose coordinating node is gone. */
+  static JsonObject orphanSummary(String jobId, JsonObject entry) {
+    String node = entry.getString("node");
+    JsonObject ended = entry.getJsonObject("summary");
+    if (ended != null) {
+      return ended.copy().put("coordinator", node).put("coordinatorGone", true);
+    }
+    return new JsonObject().put("id", jobId).put("name", entry.getString("name")).put("state", JobState.FAILED.wire())
+      .put("output", entry.getString("output")).put("endedAt", null).put("coordinator", node)
+      .put("coordinatorGone", true)
+      .put("error", "the node coordinating this job (" + node + ") left the cluster before the job ended;"
+        + " the job is not resumed, and its results so far are on that node only");
+  }
+}
