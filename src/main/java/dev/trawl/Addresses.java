@@ -29,6 +29,8 @@ public final class Addresses {
   public static final String SINK_FLUSH = "trawl.sink.flush";
   /** Local: end every running job as cancelled and reply once its summary is on disk. */
   public static final String NODE_DRAIN = "trawl.node.drain";
+  /** Local: reply {@code {"nodes": [...]}}, the Trawl nodes this node knows to be alive. */
+  public static final String NODE_MEMBERS = "trawl.node.members";
   /** Published by every node each {@code cluster.heartbeatMs}: {@code {"node", "capacity", "draining", ...}}. */
   public static final String NODE_BEAT = "trawl.node.beat";
   /** Local, published: fetchers refuse new work (503) and each answers on {@link #FETCH_IDLE} when it has none. */

@@ -61,9 +61,12 @@ public class ApiVerticle extends VerticleBase {
   }
 
   private void health(RoutingContext ctx) {
-    bus.request(here(Addresses.JOBS_LIST), new JsonObject().put("forwarded", true))
-      .onSuccess(reply -> json(ctx, 200, new JsonObject().put("status", "UP")
-        .put("jobs", ((JsonObject) reply.body()).getJsonArray("jobs").size())))
+    var jobs = bus.<JsonObject>request(here(Addresses.JOBS_LIST), new JsonObject().put("forwarded", true));
+    var members = bus.<JsonObject>request(Addresses.NODE_MEMBERS, new JsonObject());
+    Future.all(jobs, members)
+      .onSuccess(both -> json(ctx, 200, new JsonObject().put("status", "UP").put("node", cfg.nodeId())
+        .put("jobs", jobs.result().body().getJsonArray("jobs").size())
+        .put("nodes", members.result().body().getJsonArray("nodes"))))
       .onFailure(error -> json(ctx, 503, new JsonObject().put("status", "DOWN").put("reason", error.getMessage())));
   }
 

@@ -58,8 +58,10 @@ public class FetchVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(FetchVerticle.class.getName());
   private static final int TCP_CONNECT_BACKSTOP_MS = 60_000;
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
-  /** The failure code of a try refused by a stopping node. */
+  /** The failure code of a try refused by a stopping node: it never started here. */
   public static final int DRAINING = 503;
+  /** The failure code of a try dropped half-way because its fetcher was undeployed. */
+  public static final int ABANDONED = 504;
 
   private TrawlConfig cfg;
   private Set<String> allowedPrivateHosts;
@@ -69,6 +71,9 @@ public class FetchVerticle extends VerticleBase {
   /** Tries taken and not answered yet. */
   private int active;
   private boolean draining;
+  /** Undeployed without a drain first: every try still running is handed back unanswered. */
+  private boolean stopping;
+  private io.vertx.core.Promise<Void> stopped;
   /** Lets the interceptor find the try a WebClient request belongs to. */
   private final Map<HttpRequest<?>, Exchange> byRequest = new IdentityHashMap<>();
   private final Map<String, Set<Exchange>> byJob = new HashMap<>();
@@ -131,12 +136,40 @@ public class FetchVerticle extends VerticleBase {
     exchange.outcome().onSuccess(outcome -> {
       untrack(exchange);
       vertx.cancelTimer(exchange.timerId);
-      message.reply(outcome);
+      if (stopping) {
+        message.fail(ABANDONED, "node " + node + " stopped before this try finished");
+      } else {
+        message.reply(outcome);
+      }
       active--;
+      if (stopping && active == 0) {
+        stopped.tryComplete();
+      }
       if (draining && active == 0) {
         vertx.eventBus().send(Addresses.FETCH_IDLE, new JsonObject().put("node", node));
       }
     });
+  }
+
+  /**
+   * Undeployed while tries still run (a node stopped without a drain): they are aborted and
+   * answered as {@link #ABANDONED}, so their coordinators fetch them again on other nodes instead
+   * of recording the connection errors the shutdown itself causes.
+   */
+  @Override
+  public Future<?> stop() {
+    draining = true;
+    stopping = true;
+    stopped = io.vertx.core.Promise.promise();
+    if (active == 0) {
+      return Future.succeededFuture();
+    }
+    for (Set<Exchange> exchanges : List.copyOf(byJob.values())) {
+      for (Exchange exchange : List.copyOf(exchanges)) {
+        abort(exchange, "cancelled", "the node is stopping");
+      }
+    }
+    return stopped.future();
   }
 
   /** The node is stopping: take no new tries, and say so once those running have answered. */

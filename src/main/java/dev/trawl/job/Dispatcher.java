@@ -73,7 +73,7 @@ final class Dispatcher {
     return inFlight;
   }
 
-  /** Tries sent again because the node fetching them was lost. */
+  /** Tries sent again because the node fetching them was lost or stopped half-way. */
   long resent() {
     return resent;
   }
@@ -124,10 +124,14 @@ final class Dispatcher {
       if (try_.answer.future().isComplete() || try_.sends != sendNo) {
         return; // answered already, or sent again elsewhere: a late or stale reply
       }
-      if (reply.failed() && refused(reply.cause())) {
+      if (reply.failed() && handedBack(reply.cause())) {
         forget(try_);
         try_.refusedBy.add(node);
-        send(try_); // never started there: not a re-fetch
+        if (startedThere(reply.cause())) {
+          resend(try_);
+        } else {
+          send(try_); // it never started there: not a re-fetch
+        }
         return;
       }
       forget(try_);
@@ -140,10 +144,18 @@ final class Dispatcher {
     });
   }
 
-  /** The node did not take the try at all: nobody listens there any more, or it is stopping. */
-  private static boolean refused(Throwable cause) {
+  /**
+   * The node gave the try back unanswered: nobody listens there any more, it is stopping and took
+   * no new work, or it stopped half-way through.
+   */
+  private static boolean handedBack(Throwable cause) {
     return cause instanceof ReplyException e && (e.failureType() == ReplyFailure.NO_HANDLERS
-      || (e.failureType() == ReplyFailure.RECIPIENT_FAILURE && e.failureCode() == FetchVerticle.DRAINING));
+      || (e.failureType() == ReplyFailure.RECIPIENT_FAILURE
+        && (e.failureCode() == FetchVerticle.DRAINING || e.failureCode() == FetchVerticle.ABANDONED)));
+  }
+
+  private static boolean startedThere(Throwable cause) {
+    return cause instanceof ReplyException e && e.failureCode() == FetchVerticle.ABANDONED;
   }
 
   private void forget(Outstanding try_) {

@@ -91,6 +91,8 @@ public class JobCoordinatorVerticle extends VerticleBase {
       consumers.add(bus.<JsonObject>consumer(address, this::onList).completion());
     }
     consumers.add(bus.<JsonObject>localConsumer(Addresses.NODE_DRAIN, this::onDrain).completion());
+    consumers.add(bus.<JsonObject>localConsumer(Addresses.NODE_MEMBERS,
+      message -> message.reply(new JsonObject().put("nodes", new JsonArray(members.aliveIds())))).completion());
     return Future.all(consumers).compose(v -> members.start());
   }
 

@@ -88,6 +88,11 @@ public final class Origin {
     return slowMax.get();
   }
 
+  /** Starts a new count for {@link #slowMaxConcurrent()}. */
+  public void resetSlowMax() {
+    slowMax.set(0);
+  }
+
   public int hits() {
     return hits.get();
   }

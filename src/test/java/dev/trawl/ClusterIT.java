@@ -1,0 +1,216 @@
+package dev.trawl;
+
+import dev.trawl.support.Jobs;
+import dev.trawl.support.Origin;
+import dev.trawl.support.TestNode;
+import dev.trawl.support.TestVertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three clustered nodes in one JVM (Hazelcast on loopback, a cluster name of their own), each a
+ * whole Trawl node with its API, against one origin. The tests run in order: the last two take
+ * nodes away.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class ClusterIT {
+
+  private static final List<String> NAMES = List.of("n1", "n2", "n3");
+
+  @TempDir
+  static Path data;
+  private TestVertx originVertx;
+  private Origin origin;
+  private final List<TestVertx> vertxes = new ArrayList<>();
+  private final List<TestNode> nodes = new ArrayList<>();
+
+  @BeforeAll
+  void startCluster() {
+    originVertx = new TestVertx();
+    origin = new Origin(originVertx.vertx()).start().await();
+    String cluster = "trawl-test-" + UUID.randomUUID();
+    for (String name : NAMES) {
+      TestVertx vertx = TestVertx.clustered(cluster);
+      vertxes.add(vertx);
+      JsonObject config = new JsonObject()
+        .put("node", new JsonObject().put("id", name))
+        .put("cluster", new JsonObject().put("heartbeatMs", 200).put("nodeTimeoutMs", 2000));
+      nodes.add(new TestNode(vertx.vertx(), data.resolve(name), config).start().await());
+    }
+    for (TestNode node : nodes) {
+      awaitTrue(() -> node.get("/health").await().bodyAsJsonObject().getJsonArray("nodes").size() == 3);
+    }
+  }
+
+  @AfterAll
+  void stopCluster() {
+    List<String> blocked = new ArrayList<>();
+    for (TestVertx vertx : vertxes) {
+      blocked.addAll(vertx.blockedWarnings());
+      vertx.close();
+    }
+    blocked.addAll(originVertx.blockedWarnings());
+    originVertx.close();
+    assertEquals(List.of(), blocked, "an event loop was blocked");
+  }
+
+  @Test
+  @Order(1)
+  void aJobIsFetchedOnEveryNodeAndAnsweredForByAnyNode() throws Exception {
+    String[] urls = new String[90];
+    for (int i = 0; i < urls.length; i++) {
+      urls[i] = origin.url("/slow/20?n=" + i);
+    }
+    JsonObject job = Jobs.job("spread", urls).put("limits", new JsonObject().put("concurrency", 12));
+    JsonObject summary = nodes.get(0).submitAndWait(job).await();
+    String id = summary.getString("id");
+    assertEquals("succeeded", summary.getString("state"));
+    assertEquals("n1", summary.getString("coordinator"));
+
+    List<JsonObject> results = Jobs.readResults(summary.getString("output"));
+    assertEquals(90, results.size());
+    assertEquals(90, results.stream().map(r -> r.getLong("index")).distinct().count());
+    Map<String, Long> byNode = results.stream().collect(Collectors.groupingBy(r -> r.getString("node"), Collectors.counting()));
+    assertEquals(Set.copyOf(NAMES), byNode.keySet(), "fetched on every node: " + byNode);
+    byNode.forEach((node, count) -> assertTrue(count >= 15, "an even share on " + node + ": " + byNode));
+    assertTrue(summary.getString("output").startsWith(data.resolve("n1").toString()));
+    assertFalse(Files.exists(data.resolve("n2").resolve("spread")), "results only on the coordinating node");
+
+    for (TestNode other : nodes.subList(1, 3)) {
+      JsonObject seen = other.get("/jobs/" + id).await().bodyAsJsonObject();
+      assertEquals("succeeded", seen.getString("state"));
+      assertEquals(90, seen.getLong("ok"));
+      HttpResponse<Buffer> streamed = other.get("/jobs/" + id + "/results").await();
+      assertEquals(200, streamed.statusCode());
+      assertEquals(90, streamed.bodyAsString().lines().count(), "the results stream from another node");
+      JsonArray listed = other.get("/jobs").await().bodyAsJsonObject().getJsonArray("jobs");
+      assertTrue(listed.stream().anyMatch(j -> id.equals(((JsonObject) j).getString("id"))), "listed by " + other);
+    }
+  }
+
+  @Test
+  @Order(2)
+  void aCancelFromAnotherNodeReachesTheCoordinator() {
+    JsonObject job = Jobs.job("cancelled", origin.url("/hold"), origin.url("/hold?b"))
+      .put("limits", new JsonObject().put("concurrency", 2));
+    String id = nodes.get(0).submit(job).await().bodyAsJsonObject().getString("id");
+    origin.whenHolding(2).await();
+    HttpResponse<Buffer> cancel = nodes.get(2).api().delete(nodes.get(2).apiPort(), "127.0.0.1", "/jobs/" + id).send().await();
+    assertEquals(200, cancel.statusCode());
+    awaitTrue(() -> "cancelled".equals(nodes.get(1).get("/jobs/" + id).await().bodyAsJsonObject().getString("state")));
+    JsonObject summary = nodes.get(1).get("/jobs/" + id).await().bodyAsJsonObject();
+    assertEquals(2, summary.getLong("cancelled"));
+    origin.releaseHeld();
+  }
+
+  @Test
+  @Order(3)
+  void perHostLimitsHoldForTheClusterAsAWhole() {
+    String[] urls = new String[24];
+    for (int i = 0; i < urls.length; i++) {
+      urls[i] = origin.url("/slow/40?p=" + i);
+    }
+    JsonObject job = Jobs.job("polite", urls)
+      .put("limits", new JsonObject().put("concurrency", 24).put("perHost", 2));
+    origin.resetSlowMax();
+    JsonObject summary = nodes.get(1).submitAndWait(job).await();
+    assertEquals(24, summary.getLong("ok"));
+    assertEquals(2, origin.slowMaxConcurrent(), "at most perHost=2 at once over all three nodes");
+    List<JsonObject> results = Jobs.readResults(summary.getString("output"));
+    assertTrue(results.stream().map(r -> r.getString("node")).distinct().count() >= 2, "fetched on several nodes");
+
+    int before = origin.arrivals().size();
+    String[] paced = new String[8];
+    for (int i = 0; i < paced.length; i++) {
+      paced[i] = origin.url("/page/" + i);
+    }
+    JsonObject gapped = Jobs.job("paced", paced)
+      .put("limits", new JsonObject().put("concurrency", 8).put("perHostDelayMs", 150));
+    assertEquals(8, nodes.get(2).submitAndWait(gapped).await().getLong("ok"));
+    List<Origin.Arrival> arrivals = origin.arrivals().subList(before, origin.arrivals().size());
+    assertEquals(8, arrivals.size());
+    for (int i = 1; i < arrivals.size(); i++) {
+      long gapMs = (arrivals.get(i).nanos() - arrivals.get(i - 1).nanos()) / 1_000_000;
+      assertTrue(gapMs >= 130, "perHostDelayMs=150 between starts, whichever node fetched: " + gapMs + " ms");
+    }
+  }
+
+  @Test
+  @Order(4)
+  void theTriesOfALostNodeAreFetchedAgainElsewhereAndEndOnce() {
+    String[] urls = new String[60];
+    for (int i = 0; i < urls.length; i++) {
+      urls[i] = origin.url("/slow/300?lost=" + i);
+    }
+    JsonObject job = Jobs.job("lost", urls).put("limits", new JsonObject().put("concurrency", 30));
+    String id = nodes.get(0).submit(job).await().bodyAsJsonObject().getString("id");
+    awaitTrue(() -> origin.arrivals().stream().filter(a -> a.path().startsWith("/slow/300")).count() >= 30);
+    vertxes.get(2).close(); // n3 leaves with tries in flight and never answers them
+
+    awaitTrue(() -> nodes.get(0).get("/jobs/" + id).await().bodyAsJsonObject().getString("endedAt") != null);
+    JsonObject summary = nodes.get(0).get("/jobs/" + id).await().bodyAsJsonObject();
+    assertEquals("succeeded", summary.getString("state"));
+    List<JsonObject> results = Jobs.readResults(summary.getString("output"));
+    assertEquals(60, results.size());
+    assertEquals(60, results.stream().map(r -> r.getLong("index")).distinct().count(), "none doubled");
+    assertTrue(results.stream().allMatch(r -> r.getBoolean("ok")), "none lost");
+    assertTrue(summary.getLong("refetched") >= 1, "n3's tries were fetched again: " + summary);
+    assertTrue(results.stream().noneMatch(r -> "n3".equals(r.getString("node")) && r.getLong("elapsedMs") > 300 + 2000),
+      "no answer from n3 after it left");
+  }
+
+  @Test
+  @Order(5)
+  void whenTheCoordinatorIsGoneTheOtherNodesAnswerForItsJobs() {
+    JsonObject job = Jobs.job("orphan", origin.url("/hold?o1"), origin.url("/hold?o2"));
+    String id = nodes.get(1).submit(job).await().bodyAsJsonObject().getString("id");
+    awaitTrue(() -> nodes.get(0).get("/jobs/" + id).await().statusCode() == 200);
+    vertxes.get(1).close(); // n2, the coordinator
+
+    awaitTrue(() -> nodes.get(0).get("/jobs/" + id).await().bodyAsJsonObject().getBoolean("coordinatorGone", false));
+    JsonObject summary = nodes.get(0).get("/jobs/" + id).await().bodyAsJsonObject();
+    assertEquals("failed", summary.getString("state"));
+    assertEquals("n2", summary.getString("coordinator"));
+    assertTrue(summary.getString("error").contains("left the cluster"), summary.encode());
+    assertEquals(410, nodes.get(0).get("/jobs/" + id + "/results").await().statusCode());
+    origin.releaseHeld();
+  }
+
+  /** Polls (off the event loop, from the test thread) until true, within the test's timeout. */
+  private static void awaitTrue(java.util.function.Supplier<Boolean> condition) {
+    while (!condition.get()) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+}
