@@ -29,8 +29,8 @@ public final class Origin {
   private final AtomicInteger slowNow = new AtomicInteger();
   private final AtomicInteger slowMax = new AtomicInteger();
 
-  /** A request the origin received: its path and when. */
-  public record Arrival(String path, long nanos) {
+  /** A request the origin received: its path, its path with the query, and when. */
+  public record Arrival(String path, String uri, long nanos) {
   }
   private final List<HttpServerRequest> held = new CopyOnWriteArrayList<>();
   private final AtomicInteger heldClosed = new AtomicInteger();
@@ -45,7 +45,7 @@ public final class Origin {
     Router router = Router.router(vertx);
     router.route().handler(ctx -> {
       hits.incrementAndGet();
-      arrivals.add(new Arrival(ctx.request().path(), System.nanoTime()));
+      arrivals.add(new Arrival(ctx.request().path(), ctx.request().uri(), System.nanoTime()));
       ctx.next();
     });
     router.get("/page/:n").handler(this::page);
