@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Three clustered nodes in one JVM (Hazelcast on loopback, a cluster name of their own), each a
+ * Four clustered nodes in one JVM (Hazelcast on loopback, a cluster name of their own), each a
  * whole Trawl node with its API, against one origin. The tests run in order: the last two take
  * nodes away.
  */
@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ClusterIT {
 
-  private static final List<String> NAMES = List.of("n1", "n2", "n3");
+  private static final List<String> NAMES = List.of("n1", "n2", "n3", "n4");
 
   @TempDir
   static Path data;
@@ -65,7 +65,7 @@ class ClusterIT {
       nodes.add(new TestNode(vertx.vertx(), data.resolve(name), config).start().await());
     }
     for (TestNode node : nodes) {
-      awaitTrue(() -> node.get("/health").await().bodyAsJsonObject().getJsonArray("nodes").size() == 3);
+      awaitTrue(() -> node.get("/health").await().bodyAsJsonObject().getJsonArray("nodes").size() == NAMES.size());
     }
   }
 
@@ -99,7 +99,7 @@ class ClusterIT {
     assertEquals(90, results.stream().map(r -> r.getLong("index")).distinct().count());
     Map<String, Long> byNode = results.stream().collect(Collectors.groupingBy(r -> r.getString("node"), Collectors.counting()));
     assertEquals(Set.copyOf(NAMES), byNode.keySet(), "fetched on every node: " + byNode);
-    byNode.forEach((node, count) -> assertTrue(count >= 15, "an even share on " + node + ": " + byNode));
+    byNode.forEach((node, count) -> assertTrue(count >= 10, "an even share on " + node + ": " + byNode));
     assertTrue(summary.getString("output").startsWith(data.resolve("n1").toString()));
     assertFalse(Files.exists(data.resolve("n2").resolve("spread")), "results only on the coordinating node");
 
@@ -164,6 +164,32 @@ class ClusterIT {
 
   @Test
   @Order(4)
+  void aDrainingNodeFinishesWhatItTookAndTakesNothingNew() {
+    String[] urls = new String[60];
+    for (int i = 0; i < urls.length; i++) {
+      urls[i] = origin.url("/slow/200?drain=" + i);
+    }
+    JsonObject job = Jobs.job("drained", urls).put("limits", new JsonObject().put("concurrency", 20));
+    String id = nodes.get(0).submit(job).await().bodyAsJsonObject().getString("id");
+    awaitTrue(() -> origin.arrivals().stream().filter(a -> a.uri().contains("drain=")).count() >= 20);
+    // What SIGTERM's hook does on n4: the drain, answered once its fetchers are idle.
+    vertxes.get(3).vertx().eventBus().request(Addresses.NODE_DRAIN, new JsonObject()).await();
+    long startedBeforeDrain = origin.arrivals().stream().filter(a -> a.uri().contains("drain=")).count();
+
+    awaitTrue(() -> nodes.get(0).get("/jobs/" + id).await().bodyAsJsonObject().getString("endedAt") != null);
+    JsonObject summary = nodes.get(0).get("/jobs/" + id).await().bodyAsJsonObject();
+    List<JsonObject> results = Jobs.readResults(summary.getString("output"));
+    assertEquals(60, results.size());
+    assertEquals(60, results.stream().map(r -> r.getLong("index")).distinct().count());
+    assertTrue(results.stream().allMatch(r -> r.getBoolean("ok")), "every try n4 took was answered");
+    assertEquals(0, summary.getLong("refetched"), "a drained node hands nothing back half-done");
+    assertTrue(results.stream().anyMatch(r -> "n4".equals(r.getString("node"))), "n4 fetched before it drained");
+    assertTrue(startedBeforeDrain < 60, "the drain came mid-job");
+    vertxes.get(3).close();
+  }
+
+  @Test
+  @Order(5)
   void theTriesOfALostNodeAreFetchedAgainElsewhereAndEndOnce() {
     String[] urls = new String[60];
     for (int i = 0; i < urls.length; i++) {
@@ -187,7 +213,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void whenTheCoordinatorIsGoneTheOtherNodesAnswerForItsJobs() {
     JsonObject job = Jobs.job("orphan", origin.url("/hold?o1"), origin.url("/hold?o2"));
     String id = nodes.get(1).submit(job).await().bodyAsJsonObject().getString("id");

@@ -19,6 +19,8 @@ import dev.trawl.sink.ResultsFile;
 final class ResultsStream {
 
   private static final int CHUNK = 64 * 1024;
+  /** How often a stream of another node's job checks that node is still there. */
+  private static final long COORDINATOR_CHECK_MS = 5_000;
 
   private final Vertx vertx;
   private final HttpServerResponse response;
@@ -34,6 +36,7 @@ final class ResultsStream {
   private boolean again;
   private boolean jobEnded;
   private boolean closed;
+  private long coordinatorCheck = -1;
 
   /**
    * @param file    the job's results, on this node or on the node coordinating the job
@@ -58,6 +61,10 @@ final class ResultsStream {
       jobEnded = true;
       readMore();
     });
+    if (!(file instanceof ResultsFile.Local)) {
+      // Another node's job: if that node dies, no wake-up or end will ever come.
+      coordinatorCheck = vertx.setPeriodic(COORDINATOR_CHECK_MS, id -> checkCoordinator());
+    }
     // The job may have ended between the caller's look and these subscriptions: look again.
     return Future.all(wakeUps.completion(), done.completion())
       .compose(v -> vertx.eventBus().<JsonObject>request(jobsGet, new JsonObject().put("id", jobId)))
@@ -67,6 +74,14 @@ final class ResultsStream {
       })
       .onFailure(this::fail)
       .mapEmpty();
+  }
+
+  private void checkCoordinator() {
+    vertx.eventBus().<JsonObject>request(jobsGet, new JsonObject().put("id", jobId)).onSuccess(reply -> {
+      if (reply.body().getBoolean("coordinatorGone", false)) {
+        fail(new IllegalStateException("the node coordinating job " + jobId + " left the cluster"));
+      }
+    });
   }
 
   /** Reads to the current end of the file; a wake-up during a read makes it go round again. */
@@ -170,6 +185,7 @@ final class ResultsStream {
       return;
     }
     closed = true;
+    vertx.cancelTimer(coordinatorCheck);
     wakeUps.unregister();
     done.unregister();
     file.close();

@@ -44,6 +44,7 @@ public final class Members {
   private boolean draining;
   private MessageConsumer<JsonObject> beats;
   private long timer = -1;
+  private long lastTickNanos = System.nanoTime();
 
   /**
    * @param capacity this node's {@code fetch.maxInFlight}, announced to the others
@@ -117,8 +118,12 @@ public final class Members {
     if (node == null || node.equals(self)) {
       return;
     }
-    boolean isNew = alive.put(node, Member.of(beat, System.nanoTime())) == null;
-    if (isNew) {
+    Member heard = Member.of(beat, System.nanoTime());
+    Member known = alive.put(node, heard);
+    if (known != null && !java.util.Objects.equals(known.clusterNodeId(), heard.clusterNodeId())) {
+      onLost.accept(node); // the same node.id restarted: what the old process had is lost
+    }
+    if (known == null) {
       publish(); // a node that just joined learns of this one now, not a heartbeat later
     }
   }
@@ -126,6 +131,11 @@ public final class Members {
   private void tick() {
     publish();
     long now = System.nanoTime();
+    boolean late = now - lastTickNanos > timeoutNanos;
+    lastTickNanos = now;
+    if (late) {
+      return; // this node was frozen itself: the others' beats are still queued, not missing
+    }
     Set<String> inCluster = clusterManager == null ? null : new HashSet<>(clusterManager.getNodes());
     for (Member member : List.copyOf(alive.values())) {
       if (member.id().equals(self)) {

@@ -12,6 +12,9 @@ import java.util.Map;
  */
 public final class TrawlConfig {
 
+  /** {@code pid@host}, looked up once: the host name lookup behind it may block. */
+  private static final String PROCESS_NAME = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
+
   private final JsonObject json;
 
   TrawlConfig(JsonObject json) {
@@ -128,7 +131,7 @@ public final class TrawlConfig {
    */
   public String nodeId() {
     String id = section("node").getString("id");
-    return id.isEmpty() ? java.lang.management.ManagementFactory.getRuntimeMXBean().getName() : id;
+    return id.isEmpty() ? PROCESS_NAME : id;
   }
 
   /** How often a node tells the others it is alive, and whether it still takes fetches. */

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Sends each try to the fetchers of one node, chosen so that every live node carries the same
@@ -48,16 +49,21 @@ final class Dispatcher {
   private final EventBus bus;
   private final Members members;
   private final Consumer<FetchRequest> onResend;
+  private final Predicate<FetchRequest> wanted;
   private final Map<String, Map<Outstanding, Boolean>> byNode = new HashMap<>();
   private int inFlight;
   private long resent;
   private int rotation;
 
-  /** @param onResend told of every try sent again because the node fetching it was lost */
-  Dispatcher(EventBus bus, Members members, Consumer<FetchRequest> onResend) {
+  /**
+   * @param onResend told of every try sent again because the node fetching it was lost
+   * @param wanted   whether a lost try is still worth fetching (its job may have ended meanwhile)
+   */
+  Dispatcher(EventBus bus, Members members, Consumer<FetchRequest> onResend, Predicate<FetchRequest> wanted) {
     this.bus = bus;
     this.members = members;
     this.onResend = onResend;
+    this.wanted = wanted;
   }
 
   /** The answer to one try, from whichever node fetched it. */
@@ -99,7 +105,12 @@ final class Dispatcher {
       return;
     }
     for (Outstanding try_ : List.copyOf(lost.keySet())) {
-      resend(try_);
+      if (wanted.test(try_.request)) {
+        resend(try_);
+      } else {
+        inFlight--;
+        try_.answer.fail("node " + node + " was lost; the try's job has ended, so it is not fetched again");
+      }
     }
   }
 

@@ -11,6 +11,7 @@ import dev.trawl.fetch.FetchRequest;
 import dev.trawl.sink.ResultLine;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import dev.trawl.cluster.Members;
@@ -39,6 +40,8 @@ public class JobCoordinatorVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(JobCoordinatorVerticle.class.getName());
   /** Result lines handed to the sink and not yet accepted by it, over all jobs. */
   private static final int SINK_WINDOW = 4096;
+  /** A call forwarded to another node (a frozen one may never answer) gives up after this. */
+  private static final DeliveryOptions FORWARDED = new DeliveryOptions().setSendTimeout(5_000);
 
   private TrawlConfig cfg;
   private JobDefaults defaults;
@@ -66,7 +69,7 @@ public class JobCoordinatorVerticle extends VerticleBase {
     bus = vertx.eventBus();
     self = cfg.nodeId();
     members = new Members(vertx, self, cfg.maxInFlight(), cfg.heartbeatMs(), cfg.nodeTimeoutMs(), this::onNodeLost);
-    dispatcher = new Dispatcher(bus, members, this::onRefetch);
+    dispatcher = new Dispatcher(bus, members, this::onRefetch, this::stillWanted);
     directory = new JobDirectory(vertx);
     robots = new Robots(vertx, cfg.userAgent(), this::fetchRobots);
     metrics.gauge("trawl.jobs.running", "Jobs running on this node", running::size);
@@ -111,6 +114,12 @@ public class JobCoordinatorVerticle extends VerticleBase {
     pump();
   }
 
+  /** A try of a job that has ended (or a robots.txt read) is not worth fetching again. */
+  private boolean stillWanted(FetchRequest request) {
+    Job job = jobs.get(request.jobId());
+    return job == null ? request.purpose() == FetchRequest.Purpose.ROBOTS : job.ending == null;
+  }
+
   private void onRefetch(FetchRequest request) {
     Job job = jobs.get(request.jobId());
     if (job != null) {
@@ -142,11 +151,14 @@ public class JobCoordinatorVerticle extends VerticleBase {
       } else if (!members.isAlive(owner)) {
         message.reply(JobDirectory.orphanSummary(id, entry));
       } else {
-        bus.<JsonObject>request(Addresses.atNode(address, owner), message.body().copy().put("forwarded", true))
+        bus.<JsonObject>request(Addresses.atNode(address, owner), message.body().copy().put("forwarded", true), FORWARDED)
           .onSuccess(reply -> message.reply(reply.body()))
           .onFailure(error -> {
             if (error instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
               message.fail(r.failureCode(), r.getMessage());
+            } else if (error instanceof ReplyException r && r.failureType() == ReplyFailure.TIMEOUT) {
+              // Frozen or overloaded, not gone: it may well answer again.
+              message.fail(503, "node " + owner + ", which coordinates job " + id + ", did not answer in time");
             } else {
               message.reply(JobDirectory.orphanSummary(id, entry)); // it went away just now
             }
@@ -245,7 +257,7 @@ public class JobCoordinatorVerticle extends VerticleBase {
     List<Future<Message<JsonObject>>> others = new ArrayList<>();
     for (String node : members.aliveIds()) {
       if (!node.equals(self)) {
-        others.add(bus.request(Addresses.atNode(Addresses.JOBS_LIST, node), new JsonObject().put("forwarded", true)));
+        others.add(bus.request(Addresses.atNode(Addresses.JOBS_LIST, node), new JsonObject().put("forwarded", true), FORWARDED));
       }
     }
     Future.join(others).onComplete(all -> {
@@ -554,7 +566,10 @@ public class JobCoordinatorVerticle extends VerticleBase {
 
   private void onOutcome(Job job, Job.Pending pending, long dispatchId, FetchOutcome outcome) {
     if (job.inFlight.get(pending.request.index()) != pending || pending.dispatchId != dispatchId) {
-      return; // the request already has its result (cancelled, expired): a late answer is dropped
+      // The request already has its result (cancelled, expired): a late answer is dropped, but
+      // its fetch slot is free only now, so whatever waits for one may go.
+      pump();
+      return;
     }
     job.inFlight.remove(pending.request.index());
     job.gate.finished(pending.host, System.nanoTime());

@@ -19,20 +19,27 @@ final class JobDirectory {
   /** Entries outlive a node's own memory of finished jobs ({@code jobs.keepFinished}) by far. */
   private static final long KEEP_MS = TimeUnit.HOURS.toMillis(24);
 
+  /** Null on a node that is not clustered: it alone knows its jobs, for {@code jobs.keepFinished}. */
   private final Future<AsyncMap<String, JsonObject>> map;
 
   JobDirectory(Vertx vertx) {
-    this.map = vertx.sharedData().getAsyncMap(MAP);
+    this.map = vertx.isClustered() ? vertx.sharedData().getAsyncMap(MAP) : null;
   }
 
   /** Records that {@code node} coordinates the job; the reply to a submit waits for it. */
   Future<Void> register(String jobId, String node, String name, String output) {
+    if (map == null) {
+      return Future.succeededFuture();
+    }
     JsonObject entry = new JsonObject().put("node", node).put("name", name).put("output", output);
     return map.compose(m -> m.put(jobId, entry, KEEP_MS));
   }
 
   /** Keeps the final summary, so other nodes can still give it if this node goes away. */
   Future<Void> ended(String jobId, String node, JsonObject summary) {
+    if (map == null) {
+      return Future.succeededFuture();
+    }
     JsonObject entry = new JsonObject().put("node", node).put("name", summary.getString("name"))
       .put("output", summary.getString("output")).put("summary", summary);
     return map.compose(m -> m.put(jobId, entry, KEEP_MS));
@@ -40,7 +47,7 @@ final class JobDirectory {
 
   /** The entry of a job: {@code node}, {@code name}, {@code output}, and {@code summary} once it ended; null if unknown. */
   Future<JsonObject> lookup(String jobId) {
-    return map.compose(m -> m.get(jobId));
+    return map == null ? Future.succeededFuture() : map.compose(m -> m.get(jobId));
   }
 
   /** What any node answers for a job whose coordinating node is gone. */
