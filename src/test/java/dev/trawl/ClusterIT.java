@@ -1,5 +1,6 @@
 package dev.trawl;
 
+import dev.trawl.support.Await;
 import dev.trawl.support.Jobs;
 import dev.trawl.support.Origin;
 import dev.trawl.support.TestNode;
@@ -65,7 +66,7 @@ class ClusterIT {
       nodes.add(new TestNode(vertx.vertx(), data.resolve(name), config).start().await());
     }
     for (TestNode node : nodes) {
-      awaitTrue(() -> node.get("/health").await().bodyAsJsonObject().getJsonArray("nodes").size() == NAMES.size());
+      Await.until(() -> node.get("/health").await().bodyAsJsonObject().getJsonArray("nodes").size() == NAMES.size());
     }
   }
 
@@ -84,10 +85,7 @@ class ClusterIT {
   @Test
   @Order(1)
   void aJobIsFetchedOnEveryNodeAndAnsweredForByAnyNode() throws Exception {
-    String[] urls = new String[90];
-    for (int i = 0; i < urls.length; i++) {
-      urls[i] = origin.url("/slow/20?n=" + i);
-    }
+    String[] urls = origin.urls("/slow/20?n=", 90);
     JsonObject job = Jobs.job("spread", urls).put("limits", new JsonObject().put("concurrency", 12));
     JsonObject summary = nodes.get(0).submitAndWait(job).await();
     String id = summary.getString("id");
@@ -124,7 +122,7 @@ class ClusterIT {
     origin.whenHolding(2).await();
     HttpResponse<Buffer> cancel = nodes.get(2).api().delete(nodes.get(2).apiPort(), "127.0.0.1", "/jobs/" + id).send().await();
     assertEquals(200, cancel.statusCode());
-    awaitTrue(() -> "cancelled".equals(nodes.get(1).get("/jobs/" + id).await().bodyAsJsonObject().getString("state")));
+    Await.until(() -> "cancelled".equals(nodes.get(1).get("/jobs/" + id).await().bodyAsJsonObject().getString("state")));
     JsonObject summary = nodes.get(1).get("/jobs/" + id).await().bodyAsJsonObject();
     assertEquals(2, summary.getLong("cancelled"));
     origin.releaseHeld();
@@ -133,10 +131,7 @@ class ClusterIT {
   @Test
   @Order(3)
   void perHostLimitsHoldForTheClusterAsAWhole() {
-    String[] urls = new String[24];
-    for (int i = 0; i < urls.length; i++) {
-      urls[i] = origin.url("/slow/40?p=" + i);
-    }
+    String[] urls = origin.urls("/slow/40?p=", 24);
     JsonObject job = Jobs.job("polite", urls)
       .put("limits", new JsonObject().put("concurrency", 24).put("perHost", 2));
     origin.resetSlowMax();
@@ -147,10 +142,7 @@ class ClusterIT {
     assertTrue(results.stream().map(r -> r.getString("node")).distinct().count() >= 2, "fetched on several nodes");
 
     int before = origin.arrivals().size();
-    String[] paced = new String[8];
-    for (int i = 0; i < paced.length; i++) {
-      paced[i] = origin.url("/page/" + i);
-    }
+    String[] paced = origin.urls("/page/", 8);
     JsonObject gapped = Jobs.job("paced", paced)
       .put("limits", new JsonObject().put("concurrency", 8).put("perHostDelayMs", 150));
     assertEquals(8, nodes.get(2).submitAndWait(gapped).await().getLong("ok"));
@@ -165,18 +157,15 @@ class ClusterIT {
   @Test
   @Order(4)
   void aDrainingNodeFinishesWhatItTookAndTakesNothingNew() {
-    String[] urls = new String[60];
-    for (int i = 0; i < urls.length; i++) {
-      urls[i] = origin.url("/slow/200?drain=" + i);
-    }
+    String[] urls = origin.urls("/slow/200?drain=", 60);
     JsonObject job = Jobs.job("drained", urls).put("limits", new JsonObject().put("concurrency", 20));
     String id = nodes.get(0).submit(job).await().bodyAsJsonObject().getString("id");
-    awaitTrue(() -> origin.arrivals().stream().filter(a -> a.uri().contains("drain=")).count() >= 20);
+    Await.until(() -> origin.arrivals().stream().filter(a -> a.uri().contains("drain=")).count() >= 20);
     // What SIGTERM's hook does on n4: the drain, answered once its fetchers are idle.
     vertxes.get(3).vertx().eventBus().request(Addresses.NODE_DRAIN, new JsonObject()).await();
     long startedBeforeDrain = origin.arrivals().stream().filter(a -> a.uri().contains("drain=")).count();
 
-    awaitTrue(() -> nodes.get(0).get("/jobs/" + id).await().bodyAsJsonObject().getString("endedAt") != null);
+    Await.until(() -> nodes.get(0).get("/jobs/" + id).await().bodyAsJsonObject().getString("endedAt") != null);
     JsonObject summary = nodes.get(0).get("/jobs/" + id).await().bodyAsJsonObject();
     List<JsonObject> results = Jobs.readResults(summary.getString("output"));
     assertEquals(60, results.size());
@@ -191,16 +180,13 @@ class ClusterIT {
   @Test
   @Order(5)
   void theTriesOfALostNodeAreFetchedAgainElsewhereAndEndOnce() {
-    String[] urls = new String[60];
-    for (int i = 0; i < urls.length; i++) {
-      urls[i] = origin.url("/slow/300?lost=" + i);
-    }
+    String[] urls = origin.urls("/slow/300?lost=", 60);
     JsonObject job = Jobs.job("lost", urls).put("limits", new JsonObject().put("concurrency", 30));
     String id = nodes.get(0).submit(job).await().bodyAsJsonObject().getString("id");
-    awaitTrue(() -> origin.arrivals().stream().filter(a -> a.path().startsWith("/slow/300")).count() >= 30);
+    Await.until(() -> origin.arrivals().stream().filter(a -> a.path().startsWith("/slow/300")).count() >= 30);
     vertxes.get(2).close(); // n3 leaves with tries in flight and never answers them
 
-    awaitTrue(() -> nodes.get(0).get("/jobs/" + id).await().bodyAsJsonObject().getString("endedAt") != null);
+    Await.until(() -> nodes.get(0).get("/jobs/" + id).await().bodyAsJsonObject().getString("endedAt") != null);
     JsonObject summary = nodes.get(0).get("/jobs/" + id).await().bodyAsJsonObject();
     assertEquals("succeeded", summary.getString("state"));
     List<JsonObject> results = Jobs.readResults(summary.getString("output"));
@@ -217,10 +203,10 @@ class ClusterIT {
   void whenTheCoordinatorIsGoneTheOtherNodesAnswerForItsJobs() {
     JsonObject job = Jobs.job("orphan", origin.url("/hold?o1"), origin.url("/hold?o2"));
     String id = nodes.get(1).submit(job).await().bodyAsJsonObject().getString("id");
-    awaitTrue(() -> nodes.get(0).get("/jobs/" + id).await().statusCode() == 200);
+    Await.until(() -> nodes.get(0).get("/jobs/" + id).await().statusCode() == 200);
     vertxes.get(1).close(); // n2, the coordinator
 
-    awaitTrue(() -> nodes.get(0).get("/jobs/" + id).await().bodyAsJsonObject().getBoolean("coordinatorGone", false));
+    Await.until(() -> nodes.get(0).get("/jobs/" + id).await().bodyAsJsonObject().getBoolean("coordinatorGone", false));
     JsonObject summary = nodes.get(0).get("/jobs/" + id).await().bodyAsJsonObject();
     assertEquals("failed", summary.getString("state"));
     assertEquals("n2", summary.getString("coordinator"));
@@ -229,14 +215,4 @@ class ClusterIT {
     origin.releaseHeld();
   }
 
-  /** Polls (off the event loop, from the test thread) until true, within the test's timeout. */
-  private static void awaitTrue(java.util.function.Supplier<Boolean> condition) {
-    while (!condition.get()) {
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package dev.trawl;
 
+import dev.trawl.support.Await;
 import dev.trawl.support.Jobs;
 import dev.trawl.support.Origin;
 import dev.trawl.support.TestVertx;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,7 +64,7 @@ class ClusterProcessIT {
     start("C", clusterXml);
     awaitReady(nodes.get("B"));
     awaitReady(nodes.get("C"));
-    awaitTrue(() -> health("A").getJsonArray("nodes").size() == 3);
+    Await.until(() -> health("A").getJsonArray("nodes").size() == 3);
   }
 
   @AfterEach
@@ -91,17 +91,14 @@ class ClusterProcessIT {
    */
   private JsonObject runWhile(String name, int count, int after, Runnable harm) throws Exception {
     int before = origin.arrivals().size();
-    String[] urls = new String[count];
-    for (int i = 0; i < count; i++) {
-      urls[i] = origin.url("/slow/250?" + name + "=" + i);
-    }
+    String[] urls = origin.urls("/slow/250?" + name + "=", count);
     JsonObject job = Jobs.job(name, urls).put("limits", new JsonObject().put("concurrency", 30));
     String id = client.post(ports.get("A"), "127.0.0.1", "/jobs").sendJsonObject(job).await().bodyAsJsonObject().getString("id");
-    awaitTrue(() -> summary(id).getLong("done") >= after);
+    Await.until(() -> summary(id).getLong("done") >= after);
     String victim = name.equals("killed") ? "B" : "C";
     long harmedAt = System.nanoTime();
     harm.run();
-    awaitTrue(() -> summary(id).getString("endedAt") != null);
+    Await.until(() -> summary(id).getString("endedAt") != null);
 
     JsonObject summary = summary(id);
     List<JsonObject> results = Jobs.readResults(summary.getString("output"));
@@ -177,16 +174,6 @@ class ClusterProcessIT {
     throw new AssertionError("a node exited before it was ready:\n" + seen);
   }
 
-  /** Polls from the test thread until true; the test's timeout bounds it. */
-  private static void awaitTrue(Supplier<Boolean> condition) {
-    while (!condition.get()) {
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
-  }
 
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {

@@ -74,6 +74,15 @@ public final class Origin {
     return server.actualPort();
   }
 
+  /** {@code count} URLs: {@code prefix} followed by 0, 1, 2, … */
+  public String[] urls(String prefix, int count) {
+    String[] urls = new String[count];
+    for (int i = 0; i < count; i++) {
+      urls[i] = url(prefix + i);
+    }
+    return urls;
+  }
+
   public String url(String path) {
     return "http://127.0.0.1:" + port() + path;
   }
