@@ -64,6 +64,12 @@ public class FetchVerticle extends VerticleBase {
   public static final int ABANDONED = 504;
 
   private TrawlConfig cfg;
+  // Read once: the config tree is a JSON object, and these are wanted on every request.
+  private long maxBodyBytes;
+  private int maxRedirects;
+  private boolean blockPrivateNetworks;
+  private String userAgent;
+  private int parseOffloadBytes;
   private Set<String> allowedPrivateHosts;
   private HttpClient http;
   private WebClient client;
@@ -83,6 +89,11 @@ public class FetchVerticle extends VerticleBase {
   public Future<?> start() {
     cfg = TrawlConfig.from(config());
     allowedPrivateHosts = cfg.allowPrivateHosts();
+    maxBodyBytes = cfg.maxBodyBytes();
+    maxRedirects = cfg.maxRedirects();
+    blockPrivateNetworks = cfg.blockPrivateNetworks();
+    userAgent = cfg.userAgent();
+    parseOffloadBytes = cfg.parseOffloadBytes();
     node = cfg.nodeId();
     http = vertx.createHttpClient(clientOptions(), new PoolOptions()
       .setHttp1MaxSize(cfg.perHostPool())
@@ -215,9 +226,9 @@ public class FetchVerticle extends VerticleBase {
     if (!REDIRECTS.contains(response.statusCode()) || location == null) {
       return Future.succeededFuture(new Page(uri.toString(), response, List.copyOf(exchange.cookies.keySet())));
     }
-    if (hop >= cfg.maxRedirects()) {
+    if (hop >= maxRedirects) {
       return Future.failedFuture(new FetchException("too_many_redirects",
-        "more than fetch.maxRedirects=" + cfg.maxRedirects() + " redirects, last to " + location));
+        "more than fetch.maxRedirects=" + maxRedirects + " redirects, last to " + location));
     }
     URI next = Redirects.resolve(uri, location);
     if (next == null) {
@@ -245,7 +256,7 @@ public class FetchVerticle extends VerticleBase {
     if (host == null) {
       return Future.failedFuture(new FetchException("invalid_request", "no host in " + uri));
     }
-    boolean guarded = cfg.blockPrivateNetworks() && !allowedPrivateHosts.contains(host);
+    boolean guarded = blockPrivateNetworks && !allowedPrivateHosts.contains(host);
     if (literal == null && !guarded) {
       return Future.succeededFuture(null);
     }
@@ -268,7 +279,7 @@ public class FetchVerticle extends VerticleBase {
       .followRedirects(false)
       .connectTimeout(req.timeouts().connectMs())
       .idleTimeout(req.timeouts().idleMs())
-      .as(new LimitedBody(cfg.maxBodyBytes(), max -> abort(exchange, "too_large",
+      .as(new LimitedBody(maxBodyBytes, max -> abort(exchange, "too_large",
         "body larger than fetch.maxBodyBytes=" + max)));
     request.putHeaders(headersFor(exchange, uri));
     byRequest.put(request, exchange);
@@ -278,7 +289,7 @@ public class FetchVerticle extends VerticleBase {
 
   private MultiMap headersFor(Exchange exchange, URI uri) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    headers.set(HttpHeaders.USER_AGENT, cfg.userAgent());
+    headers.set(HttpHeaders.USER_AGENT, userAgent);
     exchange.request.headers().forEach(headers::set);
     if (!sameHost(uri, exchange.request.url())) {
       headers.remove(HttpHeaders.AUTHORIZATION); // never hand credentials to another host on a redirect
@@ -316,7 +327,7 @@ public class FetchVerticle extends VerticleBase {
       // Refused before reading a byte; failing the context (not just returning) lets the
       // WebClient settle its future, and the abort resets the connection under it.
       FetchException tooLarge = new FetchException("too_large", "Content-Length "
-        + ctx.clientResponse().getHeader(HttpHeaders.CONTENT_LENGTH) + " is over fetch.maxBodyBytes=" + cfg.maxBodyBytes());
+        + ctx.clientResponse().getHeader(HttpHeaders.CONTENT_LENGTH) + " is over fetch.maxBodyBytes=" + maxBodyBytes);
       exchange.abort(tooLarge, failure(exchange, tooLarge));
       ctx.fail(tooLarge);
       return;
@@ -344,7 +355,7 @@ public class FetchVerticle extends VerticleBase {
   private boolean declaredTooLarge(HttpContext<?> ctx) {
     String length = ctx.clientResponse().getHeader(HttpHeaders.CONTENT_LENGTH);
     try {
-      return length != null && Long.parseLong(length.trim()) > cfg.maxBodyBytes();
+      return length != null && Long.parseLong(length.trim()) > maxBodyBytes;
     } catch (NumberFormatException e) {
       return false;
     }
@@ -373,7 +384,7 @@ public class FetchVerticle extends VerticleBase {
   private Future<ParsedPage> parse(Exchange exchange, Page page, Buffer body) {
     FetchRequest req = exchange.request;
     String contentType = page.response().getHeader(HttpHeaders.CONTENT_TYPE);
-    byte[] bytes = body.getBytes();
+    byte[] bytes = LimitedBody.bytesOf(body);
     String followSelector = req.follow() == null ? null : req.follow().links();
     Links links = req.follow() == null ? null : linksFor(req.follow());
     // Normalising the links of a big page is work too: it goes wherever the parsing goes.
@@ -387,7 +398,7 @@ public class FetchVerticle extends VerticleBase {
   /** A sitemap or sitemap index (XML, text, gzipped) read by crawler-commons, on a worker thread. */
   private Future<FetchOutcome> sitemap(Exchange exchange, Page page, Buffer body) {
     String contentType = page.response().getHeader(HttpHeaders.CONTENT_TYPE);
-    byte[] bytes = body.getBytes();
+    byte[] bytes = LimitedBody.bytesOf(body);
     FollowSpec follow = exchange.request.follow();
     Links links = follow == null ? null : linksFor(follow);
     return vertx.executeBlocking(() -> {
@@ -400,7 +411,7 @@ public class FetchVerticle extends VerticleBase {
   }
 
   private <T> Future<T> offload(int size, Callable<T> work) {
-    if (size > cfg.parseOffloadBytes()) {
+    if (size > parseOffloadBytes) {
       return vertx.executeBlocking(work, false);
     }
     try {

@@ -3,11 +3,16 @@ package dev.trawl.fetch;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.streams.WriteStream;
 import io.vertx.ext.web.codec.BodyCodec;
 import io.vertx.ext.web.codec.spi.BodyStream;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -24,30 +29,53 @@ final class LimitedBody implements BodyCodec<Buffer> {
     this.onTooLarge = onTooLarge;
   }
 
+  /** The bytes of a body: the array itself when the buffer wraps exactly one (as this codec's do), else a copy. */
+  static byte[] bytesOf(Buffer body) {
+    ByteBuf buf = ((BufferInternal) body).getByteBuf();
+    if (buf.hasArray() && buf.arrayOffset() == 0 && buf.readerIndex() == 0 && buf.array().length == buf.readableBytes()) {
+      return buf.array();
+    }
+    return body.getBytes();
+  }
+
   @Override
   public BodyStream<Buffer> stream() {
     return new Stream();
   }
 
+  /**
+   * Keeps the chunks as they come and joins them once at the end into an array of the exact size,
+   * which the body then wraps: no buffer grows by copying, and {@link #bytesOf} hands the parser
+   * that array as it is.
+   */
   private final class Stream implements BodyStream<Buffer> {
-    private final Buffer buffer = Buffer.buffer();
+    private final List<Buffer> chunks = new ArrayList<>(4);
+    private long length;
     private final Promise<Buffer> result = Promise.promise();
 
     @Override
     public Future<Void> write(Buffer data) {
-      if (buffer.length() + (long) data.length() > maxBytes) {
+      if (length + data.length() > maxBytes) {
         FetchException tooLarge = new FetchException("too_large", "body larger than fetch.maxBodyBytes=" + maxBytes);
         result.tryFail(tooLarge);
         onTooLarge.accept(maxBytes);
         return Future.failedFuture(tooLarge);
       }
-      buffer.appendBuffer(data);
+      chunks.add(data);
+      length += data.length();
       return Future.succeededFuture();
     }
 
     @Override
     public Future<Void> end() {
-      result.tryComplete(buffer);
+      byte[] body = new byte[(int) length];
+      int at = 0;
+      for (Buffer chunk : chunks) {
+        chunk.getBytes(0, chunk.length(), body, at);
+        at += chunk.length();
+      }
+      chunks.clear();
+      result.tryComplete(BufferInternal.buffer(Unpooled.wrappedBuffer(body)));
       return Future.succeededFuture();
     }
 

@@ -15,6 +15,9 @@ import org.jsoup.select.Elements;
 import org.jsoup.select.Evaluator;
 import org.jsoup.select.Selector;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -66,11 +69,12 @@ public final class Extractor {
                                  String followSelector) {
     Charset charset = Charsets.ofHtml(body, contentType);
     int bom = Charsets.bomLength(body);
-    String html = new String(body, bom, body.length - bom, charset);
     if (firstMatchesSuffice(spec, keepText, followSelector)) {
+      // Decoded as it is read: the part of the page after the last match is never turned into chars.
+      Reader html = new InputStreamReader(new ByteArrayInputStream(body, bom, body.length - bom), charset);
       return new ParsedPage(spec.as() == ParseAs.NONE ? null : firstMatches(spec, html, baseUri), null, null, List.of());
     }
-    Document doc = Jsoup.parse(html, baseUri);
+    Document doc = Jsoup.parse(new String(body, bom, body.length - bom, charset), baseUri);
     JsonObject data = new JsonObject();
     if (spec.fields().isEmpty()) {
       data.put("title", doc.title());
@@ -120,7 +124,7 @@ public final class Extractor {
    * counts only if no ancestor matches too: an ancestor starts earlier in the document, so it is
    * the first match, and it is taken when it closes.
    */
-  private static JsonObject firstMatches(ParseSpec spec, String html, String baseUri) {
+  private static JsonObject firstMatches(ParseSpec spec, Reader html, String baseUri) {
     List<FieldSelector> fields = spec.fields().isEmpty() ? List.of(FieldSelector.of("title", "title")) : spec.fields();
     Evaluator[] evaluators = fields.stream().map(f -> Selector.evaluatorOf(f.css())).toArray(Evaluator[]::new);
     Object[] values = new Object[fields.size()];
