@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.pointer.JsonPointer;
 import io.vertx.core.buffer.Buffer;
-import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.jsoup.parser.Parser;
@@ -21,6 +20,8 @@ import java.io.Reader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,6 +35,7 @@ import java.util.Set;
 public final class Extractor {
 
   private static final Set<String> LINK_ATTRS = Set.of("href", "src", "action", "srcset", "poster", "data", "cite");
+  private static final ThreadLocal<Map<String, Evaluator>> EVALUATORS = ThreadLocal.withInitial(HashMap::new);
 
   private Extractor() {
   }
@@ -69,12 +71,13 @@ public final class Extractor {
                                  String followSelector) {
     Charset charset = Charsets.ofHtml(body, contentType);
     int bom = Charsets.bomLength(body);
+    // Decoded as it is read, straight into the parser's buffer: no String of the whole page is made,
+    // and for first matches the part of the page after the last of them is never decoded at all.
+    Reader html = new InputStreamReader(new ByteArrayInputStream(body, bom, body.length - bom), charset);
     if (firstMatchesSuffice(spec, keepText, followSelector)) {
-      // Decoded as it is read: the part of the page after the last match is never turned into chars.
-      Reader html = new InputStreamReader(new ByteArrayInputStream(body, bom, body.length - bom), charset);
       return new ParsedPage(spec.as() == ParseAs.NONE ? null : firstMatches(spec, html, baseUri), null, null, List.of());
     }
-    Document doc = Jsoup.parse(new String(body, bom, body.length - bom, charset), baseUri);
+    Document doc = Parser.htmlParser().parseInput(html, baseUri);
     JsonObject data = new JsonObject();
     if (spec.fields().isEmpty()) {
       data.put("title", doc.title());
@@ -95,7 +98,7 @@ public final class Extractor {
    */
   private static List<String> targets(Document doc, String selector) {
     Set<String> raw = new LinkedHashSet<>();
-    for (Element element : doc.select(selector)) {
+    for (Element element : doc.select(evaluator(selector))) {
       String value = element.hasAttr("href") ? element.attr("href") : element.attr("src");
       if (!value.isBlank()) {
         raw.add(value);
@@ -126,7 +129,7 @@ public final class Extractor {
    */
   private static JsonObject firstMatches(ParseSpec spec, Reader html, String baseUri) {
     List<FieldSelector> fields = spec.fields().isEmpty() ? List.of(FieldSelector.of("title", "title")) : spec.fields();
-    Evaluator[] evaluators = fields.stream().map(f -> Selector.evaluatorOf(f.css())).toArray(Evaluator[]::new);
+    Evaluator[] evaluators = fields.stream().map(f -> evaluator(f.css())).toArray(Evaluator[]::new);
     Object[] values = new Object[fields.size()];
     boolean[] found = new boolean[fields.size()];
     int missing = fields.size();
@@ -151,6 +154,24 @@ public final class Extractor {
     return data;
   }
 
+  /**
+   * The compiled form of a CSS query, kept per thread: a job asks the same few queries of every
+   * page, and compiling one costs about as much as matching it. Per thread, so no evaluator is
+   * ever shared between two parses running at once.
+   */
+  private static Evaluator evaluator(String css) {
+    Map<String, Evaluator> cache = EVALUATORS.get();
+    Evaluator evaluator = cache.get(css);
+    if (evaluator == null) {
+      if (cache.size() >= 256) {
+        cache.clear();
+      }
+      evaluator = Selector.evaluatorOf(css);
+      cache.put(css, evaluator);
+    }
+    return evaluator;
+  }
+
   private static boolean hasMatchingAncestor(Element element, Evaluator evaluator) {
     for (Element parent = element.parent(); parent != null; parent = parent.parent()) {
       if (parent.is(evaluator)) {
@@ -163,12 +184,12 @@ public final class Extractor {
   private static Object select(Document doc, FieldSelector field) {
     if (field.all()) {
       JsonArray values = new JsonArray();
-      for (Element element : doc.select(field.css())) {
+      for (Element element : doc.select(evaluator(field.css()))) {
         values.add(valueOf(element, field.attr()));
       }
       return values;
     }
-    Element first = doc.selectFirst(field.css());
+    Element first = doc.selectFirst(evaluator(field.css()));
     return first == null ? null : valueOf(first, field.attr());
   }
 
