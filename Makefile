@@ -1,5 +1,7 @@
 # Trawl: every target wraps Maven; nothing else needs installing but a JDK 17 and Maven.
 JAR := target/trawl.jar
+# The archive below records the jar's path as given, and is used only when the jar is given alike.
+JAR_PATH := $(abspath $(JAR))
 # A class-data archive of the classes Trawl loads (AppCDS), made by a training run of `trawl demo`
 # after each build: a JVM that maps it starts in about half the time. A stale or missing archive
 # is ignored by the JVM (the log lines saying so are switched off).
@@ -23,16 +25,16 @@ $(JAR): pom.xml $(shell find src/main -type f)
 $(JSA): $(JAR)
 	rm -f $(JSA)
 	java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ArchiveClassesAtExit=$(JSA) -Xlog:cds=off -Xlog:cds+dynamic=off \
-	  -jar $(JAR) demo -conf conf/demo.json > /dev/null 2>&1 || { rm -f $(JSA); echo "no class-data archive (optional)"; }
+	  -jar $(JAR_PATH) demo -conf conf/demo.json > /dev/null 2>&1 || { rm -f $(JSA); echo "no class-data archive (optional)"; }
 
 run: build
-	java $(JAVA_OPTS) -jar $(JAR) -conf conf/config.json
+	java $(JAVA_OPTS) -jar $(JAR_PATH) -conf conf/config.json
 
 test:
 	$(MVN) verify
 
 demo: build
-	java $(JAVA_OPTS) -jar $(JAR) demo -conf conf/demo.json
+	java $(JAVA_OPTS) -jar $(JAR_PATH) demo -conf conf/demo.json
 
 # Three clustered nodes on loopback, one job across them: who fetched what. Needs python3.
 cluster-demo: $(JAR)
@@ -44,7 +46,7 @@ bench: build
 
 # The command for the benchmark kit's Trawl slot: TRAWL_CMD="$$(make -s kit-cmd)" ./bench.py run all
 kit-cmd: build
-	@echo java $(CLI_OPTS) -jar $(abspath $(JAR)) kit
+	@echo java $(CLI_OPTS) -jar $(JAR_PATH) kit
 
 # The core pipeline's figures: an N-page job and a 1,000,000-line requestsFile under -Xmx256m.
 bench-core: $(JAR)

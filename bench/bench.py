@@ -25,7 +25,7 @@ import time
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-JAR = os.path.join(HERE, "..", "target", "trawl.jar")
+JAR = os.path.realpath(os.path.join(HERE, "..", "target", "trawl.jar"))  # as make build's class-data archive has it
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
