@@ -7,9 +7,9 @@ has run a while has its hot code compiled), then per workload submits a job with
 reports pages/s (the job's own rate), the ratio to the limit measured in the same run, the
 service's CPU seconds during the job and its peak RSS (VmHWM, reset per job).
 
-  W1  20,000 product pages, C=64, no latency          limit: `trawl load` over the same URLs
+  W1  20,000 product pages, C=64, no latency          limit: `trawl load` over the same URLs (warmed 6 s, counted 6 s)
   W2   5,000 product pages, C=500, LATENCY ms each     limit: C / latency
-  W3  10,000 JSON documents, C=64                      limit: `trawl load` over the same URLs
+  W3  10,000 JSON documents, C=64                      limit: `trawl load` over the same URLs (warmed 6 s, counted 6 s)
   W4  crawl of the whole shop from its front page, C=64, dedupe
   and for W1 the parse-only ceiling: jsoup parsing the same pages from memory on the same cores.
 
@@ -67,9 +67,10 @@ def post_and_wait(port, job):
         return json.loads(resp.read())
 
 
-def trawl_load(urls_file, concurrency, seconds=6):
+def trawl_load(urls_file, concurrency, seconds=6, warmup=6):
     out = subprocess.run(["java", "-jar", JAR, "load", "--urls", urls_file, "--concurrency", str(concurrency),
-                          "--seconds", str(seconds)], capture_output=True, text=True, check=True).stdout
+                          "--seconds", str(seconds), "--warmup", str(warmup)],
+                         capture_output=True, text=True, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])["rate"]
 
 
@@ -133,11 +134,11 @@ def main():
 
         print("warm-up: W1-sized jobs until the rate stops rising, then slow pages at C=500, then the limits ...",
               file=sys.stderr)
-        trawl_load(f"{work}/slow.txt", 500, 3)  # the latency site is a JVM too: warm it before W2
+        trawl_load(f"{work}/slow.txt", 500, 3, 0)  # the latency site is a JVM too: warm it before W2
         warm_up(api_port, pages, fields, args.max_warmups)
         post_and_wait(api_port, {"name": "warmup-slow", "requests": slow[:2000], "parse": fields,
                                  "limits": {"concurrency": 500}})
-        trawl_load(f"{work}/pages.txt", 64, 3)  # warms the site and the loader
+        trawl_load(f"{work}/pages.txt", 64, 3, 0)  # warms the site
         rows = []
         limit_w1 = trawl_load(f"{work}/pages.txt", 64)
         ceiling = json.loads(subprocess.run(["java", "-jar", JAR, "parse-bench", "--urls", f"{work}/pages.txt",
@@ -145,7 +146,7 @@ def main():
                              .stdout.strip().splitlines()[-1])
         s, cpu, rss = measure(pid, api_port, {"name": "W1", "requests": pages, "parse": fields,
                                               "limits": {"concurrency": 64}})
-        rows.append(("W1", s, cpu, rss, limit_w1, "trawl load, C=64", check(s, n)))
+        rows.append(("W1", s, cpu, rss, limit_w1, "trawl load, C=64, 6 s after a 6 s warm-up", check(s, n)))
         s, cpu, rss = measure(pid, api_port, {"name": "W2", "requests": slow, "parse": fields,
                                               "limits": {"concurrency": 500}})
         rows.append(("W2", s, cpu, rss, 500 * 1000 / args.latency_ms, f"C/latency = 500/{args.latency_ms} ms",
@@ -153,7 +154,7 @@ def main():
         limit_w3 = trawl_load(f"{work}/docs.txt", 64)
         s, cpu, rss = measure(pid, api_port, {"name": "W3", "requests": docs, "limits": {"concurrency": 64},
                                               "parse": {"as": "json", "json": {"name": "/name", "price": "/price"}}})
-        rows.append(("W3", s, cpu, rss, limit_w3, "trawl load, C=64", check(s, n // 2)))
+        rows.append(("W3", s, cpu, rss, limit_w3, "trawl load, C=64, 6 s after a 6 s warm-up", check(s, n // 2)))
         crawl = {"name": "W4", "requests": [f"http://127.0.0.1:{site_port}/"], "parse": fields,
                  "limits": {"concurrency": 64}, "follow": {"maxDepth": 10, "maxPages": 10 * n}}
         s, cpu, rss = measure(pid, api_port, crawl)

@@ -17,10 +17,11 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code trawl load --urls FILE --concurrency C --seconds S}: the limit a benchmark compares with.
- * C keep-alive connections request the URLs round and round, reading each body and doing nothing
- * else, for S seconds; prints {@code {"requests", "seconds", "rate", "errors"}}. A JVM stand-in for
- * wrk, so that {@code make bench} needs nothing outside Maven.
+ * {@code trawl load --urls FILE --concurrency C --seconds S [--warmup W]}: the limit a benchmark
+ * compares with. C keep-alive connections request the URLs round and round, reading each body and
+ * doing nothing else, for W seconds not counted (the JIT of this JVM and of the server warm up),
+ * then S seconds counted; prints {@code {"requests", "seconds", "rate", "errors"}}. A JVM stand-in
+ * for wrk, so that {@code make bench} needs nothing outside Maven.
  */
 public final class LoadCommand {
 
@@ -31,13 +32,15 @@ public final class LoadCommand {
     String urlsFile = null;
     int concurrency = 64;
     int seconds = 5;
+    int warmup = 0;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--urls" -> urlsFile = args[i + 1];
         case "--concurrency" -> concurrency = Integer.parseInt(args[i + 1]);
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
+        case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
         default -> {
-          System.err.println("trawl: usage: trawl load --urls FILE --concurrency C --seconds S");
+          System.err.println("trawl: usage: trawl load --urls FILE --concurrency C --seconds S [--warmup W]");
           return RunCommand.USAGE;
         }
       }
@@ -48,17 +51,23 @@ public final class LoadCommand {
       new PoolOptions().setHttp1MaxSize(concurrency));
     AtomicLong done = new AtomicLong();
     AtomicLong errors = new AtomicLong();
-    long started = System.nanoTime();
-    long end = started + seconds * 1_000_000_000L;
+    long end = System.nanoTime() + (warmup + seconds) * 1_000_000_000L;
     for (int c = 0; c < concurrency; c++) {
       int first = c;
       int step = concurrency;
       vertx.runOnContext(v -> loop(client, urls, first, step, end, done, errors));
     }
+    if (warmup > 0) {
+      vertx.timer(warmup * 1000L).await();
+    }
+    long counted = done.get();
+    long erred = errors.get();
+    long started = System.nanoTime();
     vertx.timer(seconds * 1000L).await();
     double elapsed = (System.nanoTime() - started) / 1e9;
-    System.out.println(new JsonObject().put("requests", done.get()).put("seconds", elapsed)
-      .put("rate", done.get() / elapsed).put("errors", errors.get()).encode());
+    long requests = done.get() - counted;
+    System.out.println(new JsonObject().put("requests", requests).put("seconds", elapsed)
+      .put("rate", requests / elapsed).put("errors", errors.get() - erred).encode());
     vertx.close().await();
     return 0;
   }
