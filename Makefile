@@ -12,7 +12,7 @@ CDS := -XX:SharedArchiveFile=$(abspath $(JSA)) -Xlog:cds=off -Xlog:cds+dynamic=o
 JAVA_OPTS ?= -XX:+UseSerialGC -Xmx128m $(CDS)
 # A one-shot CLI run (trawl run, trawl kit) is over before C2 pays back its compile time on 2
 # cores: C1 only was faster on every workload of the benchmark kit.
-CLI_OPTS ?= -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx128m $(CDS)
+CLI_OPTS ?= -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx96m $(CDS)
 MVN := mvn -B
 
 .PHONY: build run test demo cluster-demo bench bench-core bench-crawl bench-cluster kit-cmd clean

@@ -5,7 +5,8 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.pointer.JsonPointer;
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.internal.buffer.BufferInternal;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.jsoup.parser.Parser;
@@ -27,6 +28,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Pure extraction: body bytes and a base URI in, a {@link ParsedPage} out. No I/O and no Vert.x
@@ -36,6 +38,7 @@ public final class Extractor {
 
   private static final Set<String> LINK_ATTRS = Set.of("href", "src", "action", "srcset", "poster", "data", "cite");
   private static final ThreadLocal<Map<String, Evaluator>> EVALUATORS = ThreadLocal.withInitial(HashMap::new);
+  private static final Map<String, JsonPointer> POINTERS = new ConcurrentHashMap<>();
 
   private Extractor() {
   }
@@ -223,7 +226,7 @@ public final class Extractor {
     }
     Object root;
     try {
-      root = Json.decodeValue(Buffer.buffer(body));
+      root = Json.decodeValue(BufferInternal.buffer(Unpooled.wrappedBuffer(body))); // wraps, no copy
     } catch (DecodeException e) {
       throw new ParseException("parse", "invalid JSON: " + firstLine(e.getMessage()));
     }
@@ -232,9 +235,22 @@ public final class Extractor {
       data = root instanceof JsonObject obj ? obj : new JsonObject().put("value", root);
     } else {
       data = new JsonObject();
-      spec.json().forEach((name, pointer) -> data.put(name, JsonPointer.from(pointer).queryJson(root)));
+      spec.json().forEach((name, pointer) -> data.put(name, pointer(pointer).queryJson(root)));
     }
     return new ParsedPage(data, null, keepText ? new String(body, StandardCharsets.UTF_8) : null, List.of());
+  }
+
+  /** A parsed JSON pointer; pointers are immutable, so one parse serves every thread. */
+  private static JsonPointer pointer(String text) {
+    JsonPointer pointer = POINTERS.get(text);
+    if (pointer == null) {
+      if (POINTERS.size() >= 256) {
+        POINTERS.clear();
+      }
+      pointer = JsonPointer.from(text);
+      POINTERS.put(text, pointer);
+    }
+    return pointer;
   }
 
   private static ParsedPage text(byte[] body, String contentType) {
