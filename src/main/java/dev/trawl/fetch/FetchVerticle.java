@@ -84,6 +84,7 @@ public class FetchVerticle extends VerticleBase {
   private final Map<HttpRequest<?>, Exchange> byRequest = new IdentityHashMap<>();
   private final Map<String, Set<Exchange>> byJob = new HashMap<>();
   private final Map<FollowSpec, Links> linksByFollow = new HashMap<>();
+  private Future<Void> tlsLoaded;
 
   @Override
   public Future<?> start() {
@@ -104,14 +105,21 @@ public class FetchVerticle extends VerticleBase {
     return Future.all(
       vertx.eventBus().<FetchRequest>consumer(Addresses.atNode(Addresses.FETCH, node), this::onFetch).completion(),
       vertx.eventBus().<JsonObject>consumer(Addresses.FETCH_ABORT, this::onAbort).completion(),
-      vertx.eventBus().<JsonObject>localConsumer(Addresses.FETCH_DRAIN, this::onDrain).completion(),
-      vertx.executeBlocking(FetchVerticle::loadTls, false));
+      vertx.eventBus().<JsonObject>localConsumer(Addresses.FETCH_DRAIN, this::onDrain).completion());
   }
 
   /**
-   * Loads the JDK's TLS classes on a worker thread at start: otherwise the first https request
-   * pays for it (hundreds of ms on a cold JVM) on the event loop.
+   * The JDK's TLS classes, loaded on a worker thread when the first https URL comes: loading them
+   * on the event loop would stall it (hundreds of ms on a cold JVM), and a job of plain http URLs
+   * never pays for them at all. A failed load only means the request loads them itself.
    */
+  private Future<Void> tlsLoaded() {
+    if (tlsLoaded == null) {
+      tlsLoaded = vertx.executeBlocking(FetchVerticle::loadTls, false).<Void>mapEmpty().otherwiseEmpty();
+    }
+    return tlsLoaded;
+  }
+
   private static Void loadTls() throws java.security.NoSuchAlgorithmException {
     javax.net.ssl.SSLContext.getDefault().createSSLEngine().getSupportedCipherSuites();
     return null;
@@ -214,7 +222,9 @@ public class FetchVerticle extends VerticleBase {
     } catch (URISyntaxException e) {
       return Future.failedFuture(new FetchException("invalid_request", "invalid URL " + url));
     }
-    return serverFor(uri)
+    Future<Void> ready = "https".equalsIgnoreCase(uri.getScheme()) ? tlsLoaded() : Future.succeededFuture();
+    return ready
+      .compose(v -> serverFor(uri))
       .compose(server -> send(exchange, uri, method, body, server))
       .compose(response -> followOrFinish(exchange, uri, method, body, hop, response));
   }
