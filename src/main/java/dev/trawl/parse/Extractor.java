@@ -22,11 +22,11 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -160,7 +160,8 @@ public final class Extractor {
   /**
    * The compiled form of a CSS query, kept per thread: a job asks the same few queries of every
    * page, and compiling one costs about as much as matching it. Per thread, so no evaluator is
-   * ever shared between two parses running at once.
+   * ever shared between two parses running at once (jsoup's structural evaluators memoise per
+   * thread, in weak maps that die with each document).
    */
   private static Evaluator evaluator(String css) {
     Map<String, Evaluator> cache = EVALUATORS.get();
@@ -240,7 +241,7 @@ public final class Extractor {
     return new ParsedPage(data, null, keepText ? new String(body, StandardCharsets.UTF_8) : null, List.of());
   }
 
-  /** A parsed JSON pointer; pointers are immutable, so one parse serves every thread. */
+  /** A parsed JSON pointer, shared by every thread: it is only ever queried, never appended to. */
   private static JsonPointer pointer(String text) {
     JsonPointer pointer = POINTERS.get(text);
     if (pointer == null) {
