@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Pure extraction: body bytes and a base URI in, a {@link ParsedPage} out. No I/O and no Vert.x
@@ -164,16 +165,20 @@ public final class Extractor {
    * thread, in weak maps that die with each document).
    */
   private static Evaluator evaluator(String css) {
-    Map<String, Evaluator> cache = EVALUATORS.get();
-    Evaluator evaluator = cache.get(css);
-    if (evaluator == null) {
+    return cached(EVALUATORS.get(), css, Selector::evaluatorOf);
+  }
+
+  /** From {@code cache}, else made and kept; a cache past 256 entries starts over (jobs ask few). */
+  private static <V> V cached(Map<String, V> cache, String key, Function<String, V> make) {
+    V value = cache.get(key);
+    if (value == null) {
       if (cache.size() >= 256) {
         cache.clear();
       }
-      evaluator = Selector.evaluatorOf(css);
-      cache.put(css, evaluator);
+      value = make.apply(key);
+      cache.put(key, value);
     }
-    return evaluator;
+    return value;
   }
 
   private static boolean hasMatchingAncestor(Element element, Evaluator evaluator) {
@@ -243,15 +248,7 @@ public final class Extractor {
 
   /** A parsed JSON pointer, shared by every thread: it is only ever queried, never appended to. */
   private static JsonPointer pointer(String text) {
-    JsonPointer pointer = POINTERS.get(text);
-    if (pointer == null) {
-      if (POINTERS.size() >= 256) {
-        POINTERS.clear();
-      }
-      pointer = JsonPointer.from(text);
-      POINTERS.put(text, pointer);
-    }
-    return pointer;
+    return cached(POINTERS, text, JsonPointer::from);
   }
 
   private static ParsedPage text(byte[] body, String contentType) {
