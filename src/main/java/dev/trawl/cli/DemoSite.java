@@ -52,10 +52,12 @@ public final class DemoSite {
     }
     Vertx vertx = Vertx.vertx();
     // One server per core on the same port: Vert.x spreads the connections over their event
-    // loops, so the site is not what limits a benchmark of the scraper.
-    HttpServer server = start(vertx, port, products, pageBytes, latencyMs).await();
+    // loops, so the site is not what limits a benchmark of the scraper. They share one site, so
+    // /__stats counts every request.
+    DemoSite site = new DemoSite(products, pageBytes);
+    HttpServer server = site.listen(vertx, port, latencyMs).await();
     for (int i = 1; i < Runtime.getRuntime().availableProcessors(); i++) {
-      start(vertx, server.actualPort(), products, pageBytes, latencyMs).await();
+      site.listen(vertx, server.actualPort(), latencyMs).await();
     }
     System.err.println("trawl site: " + products + " products at http://127.0.0.1:" + server.actualPort() + "/");
     return -1; // keep running
@@ -67,17 +69,20 @@ public final class DemoSite {
 
   /** With {@code latencyMs} > 0 every answer waits that long, as a slow remote site would. */
   public static Future<HttpServer> start(Vertx vertx, int port, int products, int pageBytes, long latencyMs) {
-    DemoSite site = new DemoSite(products, pageBytes);
+    return new DemoSite(products, pageBytes).listen(vertx, port, latencyMs);
+  }
+
+  private Future<HttpServer> listen(Vertx vertx, int port, long latencyMs) {
     Router router = Router.router(vertx);
-    router.route().handler(site::count);
+    router.route().handler(this::count);
     if (latencyMs > 0) {
       router.route().handler(ctx -> vertx.setTimer(latencyMs, id -> ctx.next()));
     }
-    router.get("/__stats").handler(site::stats);
-    router.get("/").handler(site::index);
-    router.get("/c/:n").handler(site::category);
-    router.get("/p/:n").handler(site::product);
-    router.get("/api/products/:file").handler(site::productJson);
+    router.get("/__stats").handler(this::stats);
+    router.get("/").handler(this::index);
+    router.get("/c/:n").handler(this::category);
+    router.get("/p/:n").handler(this::product);
+    router.get("/api/products/:file").handler(this::productJson);
     return vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1");
   }
 
