@@ -34,22 +34,17 @@ public final class DemoSite {
 
   /** {@code trawl site [--port P] [--products N] [--page-bytes B] [--latency-ms MS]}: serves the shop until stopped (for benchmarks and trials). */
   public static int main(String[] args) {
-    int port = 18080;
-    int products = 10_000;
-    int pageBytes = 20_000;
-    long latencyMs = 0;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      switch (args[i]) {
-        case "--port" -> port = Integer.parseInt(args[i + 1]);
-        case "--products" -> products = Integer.parseInt(args[i + 1]);
-        case "--page-bytes" -> pageBytes = Integer.parseInt(args[i + 1]);
-        case "--latency-ms" -> latencyMs = Long.parseLong(args[i + 1]);
-        default -> {
-          System.err.println("trawl: usage: trawl site [--port P] [--products N] [--page-bytes B] [--latency-ms MS]");
-          return RunCommand.USAGE;
-        }
-      }
+    Flags flags;
+    try {
+      flags = Flags.parse(args, java.util.Set.of("--port", "--products", "--page-bytes", "--latency-ms"));
+    } catch (IllegalArgumentException e) {
+      System.err.println("trawl: usage: trawl site [--port P] [--products N] [--page-bytes B] [--latency-ms MS]");
+      return RunCommand.USAGE;
     }
+    int port = flags.integer("--port", 18080);
+    int products = flags.integer("--products", 10_000);
+    int pageBytes = flags.integer("--page-bytes", 20_000);
+    long latencyMs = flags.number("--latency-ms", 0);
     Vertx vertx = Vertx.vertx();
     // One server per core on the same port: Vert.x spreads the connections over their event
     // loops, so the site is not what limits a benchmark of the scraper. They share one site, so

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -29,21 +30,12 @@ public final class KitCommand {
 
   record Args(String mode, String urls, String out, int concurrency, String start) {
     static Args parse(String[] args) {
-      String mode = "html";
-      String urls = null;
-      String out = null;
-      int concurrency = 64;
-      String start = null;
-      for (int i = 0; i + 1 < args.length; i += 2) {
-        switch (args[i]) {
-          case "--mode" -> mode = args[i + 1];
-          case "--urls" -> urls = args[i + 1];
-          case "--out" -> out = args[i + 1];
-          case "--concurrency" -> concurrency = Integer.parseInt(args[i + 1]);
-          case "--start" -> start = args[i + 1];
-          default -> throw new IllegalArgumentException("unknown argument " + args[i]);
-        }
-      }
+      Flags flags = Flags.parse(args, Set.of("--mode", "--urls", "--out", "--concurrency", "--start"));
+      String mode = flags.text("--mode", "html");
+      String urls = flags.text("--urls", null);
+      String out = flags.text("--out", null);
+      int concurrency = flags.integer("--concurrency", 64);
+      String start = flags.text("--start", null);
       if (out == null || (urls == null && start == null) || !mode.matches("html|json|crawl")) {
         throw new IllegalArgumentException("usage: trawl kit --mode html|json|crawl --urls FILE --out FILE "
           + "--concurrency C [--start URL]");

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -29,22 +30,17 @@ public final class LoadCommand {
   }
 
   public static int main(String[] args) throws IOException {
-    String urlsFile = null;
-    int concurrency = 64;
-    int seconds = 5;
-    int warmup = 0;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      switch (args[i]) {
-        case "--urls" -> urlsFile = args[i + 1];
-        case "--concurrency" -> concurrency = Integer.parseInt(args[i + 1]);
-        case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
-        case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
-        default -> {
-          System.err.println("trawl: usage: trawl load --urls FILE --concurrency C --seconds S [--warmup W]");
-          return RunCommand.USAGE;
-        }
-      }
+    Flags flags;
+    try {
+      flags = Flags.parse(args, Set.of("--urls", "--concurrency", "--seconds", "--warmup"));
+    } catch (IllegalArgumentException e) {
+      System.err.println("trawl: usage: trawl load --urls FILE --concurrency C --seconds S [--warmup W]");
+      return RunCommand.USAGE;
     }
+    String urlsFile = flags.text("--urls", null);
+    int concurrency = flags.integer("--concurrency", 64);
+    int seconds = flags.integer("--seconds", 5);
+    int warmup = flags.integer("--warmup", 0);
     List<String> urls = Files.readAllLines(Path.of(urlsFile)).stream().filter(u -> !u.isBlank()).toList();
     Vertx vertx = Vertx.vertx();
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),

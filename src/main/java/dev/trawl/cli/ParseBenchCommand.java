@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,20 +32,16 @@ public final class ParseBenchCommand {
   }
 
   public static int main(String[] args) throws Exception {
-    String urlsFile = null;
-    int threads = Runtime.getRuntime().availableProcessors();
-    int rounds = 3;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      switch (args[i]) {
-        case "--urls" -> urlsFile = args[i + 1];
-        case "--threads" -> threads = Integer.parseInt(args[i + 1]);
-        case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
-        default -> {
-          System.err.println("trawl: usage: trawl parse-bench --urls FILE [--threads N] [--rounds R]");
-          return RunCommand.USAGE;
-        }
-      }
+    Flags flags;
+    try {
+      flags = Flags.parse(args, Set.of("--urls", "--threads", "--rounds"));
+    } catch (IllegalArgumentException e) {
+      System.err.println("trawl: usage: trawl parse-bench --urls FILE [--threads N] [--rounds R]");
+      return RunCommand.USAGE;
     }
+    String urlsFile = flags.text("--urls", null);
+    int threads = flags.integer("--threads", Runtime.getRuntime().availableProcessors());
+    int rounds = flags.integer("--rounds", 3);
     List<String> urls = Files.readAllLines(Path.of(urlsFile)).stream().filter(u -> !u.isBlank()).toList();
     List<byte[]> pages = fetchAll(urls);
     ParseSpec spec = ParseSpec.parse(new JsonObject().put("fields", new JsonObject().put("title", "h1")
