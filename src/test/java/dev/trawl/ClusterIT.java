@@ -1,5 +1,6 @@
 package dev.trawl;
 
+import dev.trawl.bus.Addresses;
 import dev.trawl.support.Await;
 import dev.trawl.support.Jobs;
 import dev.trawl.support.Origin;

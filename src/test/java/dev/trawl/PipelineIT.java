@@ -1,8 +1,9 @@
 package dev.trawl;
 
+import dev.trawl.bus.Addresses;
 import dev.trawl.support.Jobs;
-import dev.trawl.support.NodeIT;
 import dev.trawl.support.Ndjson;
+import dev.trawl.support.NodeIT;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;

@@ -1,8 +1,11 @@
 package dev.trawl.api;
 
-import dev.trawl.Addresses;
-import dev.trawl.sink.ResultsFile;
+import dev.trawl.bus.Addresses;
+import dev.trawl.bus.Rejection;
+import dev.trawl.bus.ReplyCodes;
 import dev.trawl.config.TrawlConfig;
+import dev.trawl.error.Messages;
+import dev.trawl.sink.ResultsFile;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -22,6 +25,7 @@ import io.vertx.micrometer.backends.BackendRegistries;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 
 /**
  * The HTTP API (SPEC "HTTP API"), a thin edge over the event-bus API: every call becomes a
@@ -97,7 +101,7 @@ public class ApiVerticle extends VerticleBase {
     try {
       job = ctx.body().asJsonObject();
     } catch (DecodeException | ClassCastException e) {
-      problems(ctx, "the body is not a JSON object", new JsonArray().add(firstLine(e.getMessage())));
+      problems(ctx, "the body is not a JSON object", new JsonArray().add(Messages.firstLine(e.getMessage())));
       return;
     }
     if (job == null) {
@@ -207,25 +211,19 @@ public class ApiVerticle extends VerticleBase {
     }
   }
 
-  /** Maps an event-bus failure code to the HTTP status with the same meaning. */
+  /** Maps an event-bus rejection to the HTTP status with the same meaning. */
   private void replyFailure(RoutingContext ctx, Throwable error) {
-    if (!(error instanceof ReplyException reply) || reply.failureCode() <= 0) {
+    Rejection rejection = Rejection.of(error);
+    if (rejection == null) {
       json(ctx, 503, new JsonObject().put("error", "the coordinator did not answer: " + error.getMessage()));
       return;
     }
-    switch (reply.failureCode()) {
-      case 400 -> {
-        JsonObject body = new JsonObject(reply.getMessage());
-        json(ctx, 400, body);
-      }
-      case 429 -> {
-        ctx.response().putHeader("Retry-After", "5");
-        json(ctx, 429, new JsonObject(reply.getMessage()));
-      }
-      case 404 -> json(ctx, 404, new JsonObject().put("error", reply.getMessage()));
-      case 503 -> json(ctx, 503, new JsonObject().put("error", reply.getMessage()));
-      default -> json(ctx, 500, new JsonObject().put("error", reply.getMessage()));
+    if (rejection.code() == ReplyCodes.QUEUE_FULL) {
+      ctx.response().putHeader("Retry-After", String.valueOf(Rejection.QUEUE_FULL_RETRY_SECONDS));
     }
+    boolean known = List.of(ReplyCodes.INVALID, ReplyCodes.NOT_FOUND, ReplyCodes.QUEUE_FULL, ReplyCodes.UNAVAILABLE)
+      .contains(rejection.code());
+    json(ctx, known ? rejection.code() : 500, rejection.body());
   }
 
   private static void problems(RoutingContext ctx, String error, JsonArray problems) {
@@ -243,11 +241,4 @@ public class ApiVerticle extends VerticleBase {
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
   }
 
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unreadable";
-    }
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
-  }
 }

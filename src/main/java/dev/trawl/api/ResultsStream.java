@@ -1,13 +1,13 @@
 package dev.trawl.api;
 
-import dev.trawl.Addresses;
+import dev.trawl.bus.Addresses;
+import dev.trawl.sink.ResultsFile;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
-import dev.trawl.sink.ResultsFile;
 
 /**
  * Serves {@code GET /jobs/{id}/results}: the job's JSONL file, tailed. The file is the single

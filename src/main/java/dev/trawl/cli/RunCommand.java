@@ -1,7 +1,9 @@
 package dev.trawl.cli;
 
-import dev.trawl.Addresses;
 import dev.trawl.TrawlVerticle;
+import dev.trawl.bus.Addresses;
+import dev.trawl.bus.Rejection;
+import dev.trawl.bus.ReplyCodes;
 import dev.trawl.config.ConfigException;
 import dev.trawl.config.ConfigLoader;
 import io.vertx.core.DeploymentOptions;
@@ -141,9 +143,9 @@ public final class RunCommand {
   }
 
   private static String describe(ReplyException e) {
-    if (e.failureCode() == 400) {
-      JsonObject body = new JsonObject(e.getMessage());
-      return "invalid job: " + String.join("; ", body.getJsonArray("problems").stream().map(String::valueOf).toList());
+    Rejection rejection = Rejection.of(e);
+    if (rejection != null && rejection.code() == ReplyCodes.INVALID) {
+      return "invalid job: " + String.join("; ", rejection.problems());
     }
     return e.getMessage();
   }

@@ -1,14 +1,14 @@
 package dev.trawl.cli;
 
-import dev.trawl.Addresses;
+import dev.trawl.TrawlVerticle;
+import dev.trawl.bus.Addresses;
 import dev.trawl.config.ConfigException;
 import dev.trawl.config.ConfigLoader;
-import dev.trawl.TrawlVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;

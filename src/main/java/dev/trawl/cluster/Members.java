@@ -1,6 +1,6 @@
 package dev.trawl.cluster;
 
-import dev.trawl.Addresses;
+import dev.trawl.bus.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;

@@ -1,5 +1,6 @@
 package dev.trawl.config;
 
+import dev.trawl.error.Messages;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -42,7 +43,7 @@ public final class ConfigLoader {
     try {
       return new JsonObject(text);
     } catch (DecodeException | ClassCastException e) {
-      throw new ConfigException(what + " is not a JSON object: " + firstLine(e.getMessage()));
+      throw new ConfigException(what + " is not a JSON object: " + Messages.firstLine(e.getMessage()));
     }
   }
 
@@ -146,11 +147,4 @@ public final class ConfigLoader {
     return "a string";
   }
 
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unreadable";
-    }
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
-  }
 }

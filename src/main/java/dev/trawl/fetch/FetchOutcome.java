@@ -1,5 +1,6 @@
 package dev.trawl.fetch;
 
+import dev.trawl.error.ErrorKind;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -18,12 +19,12 @@ import java.util.List;
  */
 public record FetchOutcome(String jobId, long index, long dispatchId, boolean ok, int status, String finalUrl,
                            String contentType, long bytes, String startedAt, long elapsedMs, String node,
-                           JsonObject data, JsonArray links, String body, String errorKind, String errorMessage,
+                           JsonObject data, JsonArray links, String body, ErrorKind errorKind, String errorMessage,
                            List<String> setCookies, long retryAfterMs, List<String> discovered, List<String> sitemaps) {
 
   /** A try that never reached the network, or whose answer was lost. */
   public static FetchOutcome failed(FetchRequest request, String node, String startedAt, long elapsedMs,
-                                    String kind, String message) {
+                                    ErrorKind kind, String message) {
     return new FetchOutcome(request.jobId(), request.index(), request.dispatchId(), false, 0, null, null, 0,
       startedAt, elapsedMs, node, null, null, null, kind, message, List.of(), -1, List.of(), List.of());
   }
@@ -34,7 +35,7 @@ public record FetchOutcome(String jobId, long index, long dispatchId, boolean ok
       .put("status", status).put("finalUrl", finalUrl).put("contentType", contentType).put("bytes", bytes)
       .put("startedAt", startedAt).put("elapsedMs", elapsedMs).put("node", node)
       .put("data", data).put("links", links).put("body", body)
-      .put("errorKind", errorKind).put("errorMessage", errorMessage)
+      .put("errorKind", errorKind == null ? null : errorKind.wire()).put("errorMessage", errorMessage)
       .put("setCookies", new JsonArray(new ArrayList<>(setCookies))).put("retryAfterMs", retryAfterMs)
       .put("discovered", new JsonArray(new ArrayList<>(discovered)))
       .put("sitemaps", new JsonArray(new ArrayList<>(sitemaps)));
@@ -46,7 +47,7 @@ public record FetchOutcome(String jobId, long index, long dispatchId, boolean ok
       json.getBoolean("ok"), json.getInteger("status"), json.getString("finalUrl"), json.getString("contentType"),
       json.getLong("bytes"), json.getString("startedAt"), json.getLong("elapsedMs"), json.getString("node"),
       json.getJsonObject("data"), json.getJsonArray("links"), json.getString("body"),
-      json.getString("errorKind"), json.getString("errorMessage"), cookies, json.getLong("retryAfterMs"),
+      json.getString("errorKind") == null ? null : ErrorKind.ofWire(json.getString("errorKind")), json.getString("errorMessage"), cookies, json.getLong("retryAfterMs"),
       strings(json.getJsonArray("discovered")), strings(json.getJsonArray("sitemaps")));
   }
 

@@ -1,12 +1,19 @@
 package dev.trawl.fetch;
 
-import dev.trawl.Addresses;
+import dev.trawl.bus.Addresses;
+import dev.trawl.bus.ReplyCodes;
 import dev.trawl.config.TrawlConfig;
+import dev.trawl.error.ErrorKind;
+import dev.trawl.error.ErrorKinds;
+import dev.trawl.error.TrawlFailure;
 import dev.trawl.parse.Extractor;
 import dev.trawl.parse.FollowSpec;
 import dev.trawl.parse.Links;
 import dev.trawl.parse.ParseAs;
 import dev.trawl.parse.ParsedPage;
+import dev.trawl.web.CookieHeader;
+import dev.trawl.web.HostKey;
+import dev.trawl.web.HostNames;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
@@ -31,9 +38,8 @@ import io.vertx.ext.web.client.impl.WebClientInternal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Callable;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -46,6 +52,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * Fetches one try of one request ({@link FetchRequest} on {@code trawl.fetch}) and answers with
@@ -58,10 +65,6 @@ public class FetchVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(FetchVerticle.class.getName());
   private static final int TCP_CONNECT_BACKSTOP_MS = 60_000;
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
-  /** The failure code of a try refused by a stopping node: it never started here. */
-  public static final int DRAINING = 503;
-  /** The failure code of a try dropped half-way because its fetcher was undeployed. */
-  public static final int ABANDONED = 504;
 
   private TrawlConfig cfg;
   // Read once: the config tree is a JSON object, and these are wanted on every request.
@@ -139,14 +142,14 @@ public class FetchVerticle extends VerticleBase {
   private void onFetch(Message<FetchRequest> message) {
     if (draining) {
       // The coordinator sends this try to another node; nothing is lost.
-      message.fail(DRAINING, "node " + node + " is stopping and takes no new fetches");
+      message.fail(ReplyCodes.FETCH_DRAINING, "node " + node + " is stopping and takes no new fetches");
       return;
     }
     Exchange exchange = new Exchange(message.body());
     track(exchange);
     active++;
     long totalMs = exchange.request.timeouts().totalMs();
-    exchange.timerId = vertx.setTimer(totalMs, id -> abort(exchange, "timeout",
+    exchange.timerId = vertx.setTimer(totalMs, id -> abort(exchange, ErrorKind.TIMEOUT,
       "no complete answer within timeouts.totalMs=" + totalMs));
     fetchPage(exchange, exchange.request.url(), exchange.request.method(), exchange.request.body(), 0)
       .compose(page -> outcomeOf(exchange, page))
@@ -156,7 +159,7 @@ public class FetchVerticle extends VerticleBase {
       untrack(exchange);
       vertx.cancelTimer(exchange.timerId);
       if (stopping) {
-        message.fail(ABANDONED, "node " + node + " stopped before this try finished");
+        message.fail(ReplyCodes.FETCH_ABANDONED, "node " + node + " stopped before this try finished");
       } else {
         message.reply(outcome);
       }
@@ -172,7 +175,7 @@ public class FetchVerticle extends VerticleBase {
 
   /**
    * Undeployed while tries still run (a node stopped without a drain): they are aborted and
-   * answered as {@link #ABANDONED}, so their coordinators fetch them again on other nodes instead
+   * answered as {@link ReplyCodes#FETCH_ABANDONED}, so their coordinators fetch them again on other nodes instead
    * of recording the connection errors the shutdown itself causes.
    */
   @Override
@@ -185,7 +188,7 @@ public class FetchVerticle extends VerticleBase {
     }
     for (Set<Exchange> exchanges : List.copyOf(byJob.values())) {
       for (Exchange exchange : List.copyOf(exchanges)) {
-        abort(exchange, "cancelled", "the node is stopping");
+        abort(exchange, ErrorKind.CANCELLED, "the node is stopping");
       }
     }
     return stopped.future();
@@ -202,12 +205,12 @@ public class FetchVerticle extends VerticleBase {
   private void onAbort(Message<JsonObject> message) {
     String jobId = message.body().getString("jobId");
     for (Exchange exchange : List.copyOf(byJob.getOrDefault(jobId, Set.of()))) {
-      abort(exchange, "cancelled", "the job ended before this request finished");
+      abort(exchange, ErrorKind.CANCELLED, "the job ended before this request finished");
     }
   }
 
-  private void abort(Exchange exchange, String kind, String message) {
-    FetchException cause = new FetchException(kind, message);
+  private void abort(Exchange exchange, ErrorKind kind, String message) {
+    TrawlFailure cause = new TrawlFailure(kind, message);
     exchange.abort(cause, failure(exchange, cause));
   }
 
@@ -220,7 +223,7 @@ public class FetchVerticle extends VerticleBase {
     try {
       uri = new URI(url);
     } catch (URISyntaxException e) {
-      return Future.failedFuture(new FetchException("invalid_request", "invalid URL " + url));
+      return Future.failedFuture(new TrawlFailure(ErrorKind.INVALID_REQUEST, "invalid URL " + url));
     }
     Future<Void> ready = "https".equalsIgnoreCase(uri.getScheme()) ? tlsLoaded() : Future.succeededFuture();
     return ready
@@ -237,12 +240,12 @@ public class FetchVerticle extends VerticleBase {
       return Future.succeededFuture(new Page(uri.toString(), response, List.copyOf(exchange.cookies.keySet())));
     }
     if (hop >= maxRedirects) {
-      return Future.failedFuture(new FetchException("too_many_redirects",
+      return Future.failedFuture(new TrawlFailure(ErrorKind.TOO_MANY_REDIRECTS,
         "more than fetch.maxRedirects=" + maxRedirects + " redirects, last to " + location));
     }
     URI next = Redirects.resolve(uri, location);
     if (next == null) {
-      return Future.failedFuture(new FetchException("invalid_request",
+      return Future.failedFuture(new TrawlFailure(ErrorKind.INVALID_REQUEST,
         "redirect to " + location + " is not an http(s) URL; not followed"));
     }
     boolean toGet = Redirects.becomesGet(response.statusCode(), method);
@@ -261,10 +264,10 @@ public class FetchVerticle extends VerticleBase {
     try {
       literal = host == null ? null : HostNames.literalAddress(host);
     } catch (IllegalArgumentException e) {
-      return Future.failedFuture(new FetchException("invalid_request", e.getMessage()));
+      return Future.failedFuture(new TrawlFailure(ErrorKind.INVALID_REQUEST, e.getMessage()));
     }
     if (host == null) {
-      return Future.failedFuture(new FetchException("invalid_request", "no host in " + uri));
+      return Future.failedFuture(new TrawlFailure(ErrorKind.INVALID_REQUEST, "no host in " + uri));
     }
     boolean guarded = blockPrivateNetworks && !allowedPrivateHosts.contains(host);
     if (literal == null && !guarded) {
@@ -274,7 +277,7 @@ public class FetchVerticle extends VerticleBase {
       : ((VertxInternal) vertx).nameResolver().resolve(host);
     return address.compose(resolved -> {
       if (guarded && PrivateAddresses.isBlocked(resolved)) {
-        return Future.failedFuture(new FetchException("blocked", host + " is " + resolved.getHostAddress()
+        return Future.failedFuture(new TrawlFailure(ErrorKind.BLOCKED, host + " is " + resolved.getHostAddress()
           + ", a private address (fetch.blockPrivateNetworks)"));
       }
       return Future.succeededFuture(SocketAddress.inetSocketAddress(new InetSocketAddress(resolved, HostNames.portOf(uri))));
@@ -289,7 +292,7 @@ public class FetchVerticle extends VerticleBase {
       .followRedirects(false)
       .connectTimeout(req.timeouts().connectMs())
       .idleTimeout(req.timeouts().idleMs())
-      .as(new LimitedBody(maxBodyBytes, max -> abort(exchange, "too_large",
+      .as(new LimitedBody(maxBodyBytes, max -> abort(exchange, ErrorKind.TOO_LARGE,
         "body larger than fetch.maxBodyBytes=" + max)));
     request.putHeaders(headersFor(exchange, uri));
     byRequest.put(request, exchange);
@@ -301,22 +304,15 @@ public class FetchVerticle extends VerticleBase {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     headers.set(HttpHeaders.USER_AGENT, userAgent);
     exchange.request.headers().forEach(headers::set);
-    if (!sameHost(uri, exchange.request.url())) {
+    if (!HostKey.sameHost(uri, URI.create(exchange.request.url()))) {
       headers.remove(HttpHeaders.AUTHORIZATION); // never hand credentials to another host on a redirect
     }
     if (!exchange.cookies.isEmpty()) {
-      Map<String, String> jar = new LinkedHashMap<>(CookieHeader.parse(headers.get(HttpHeaders.COOKIE)));
-      jar.putAll(exchange.cookies);
-      headers.set(HttpHeaders.COOKIE, CookieHeader.format(jar));
+      headers.set(HttpHeaders.COOKIE, CookieHeader.merge(CookieHeader.parse(headers.get(HttpHeaders.COOKIE)), exchange.cookies));
     }
     return headers;
   }
 
-  private static boolean sameHost(URI uri, String originalUrl) {
-    URI original = URI.create(originalUrl);
-    return String.valueOf(HostNames.hostOf(uri)).equals(HostNames.hostOf(original))
-      && HostNames.portOf(uri) == HostNames.portOf(original);
-  }
 
   private static void keepCookies(Exchange exchange, HttpResponse<Buffer> response) {
     for (String setCookie : response.cookies()) {
@@ -336,7 +332,7 @@ public class FetchVerticle extends VerticleBase {
     if (exchange != null && ctx.phase() == ClientPhase.RECEIVE_RESPONSE && declaredTooLarge(ctx)) {
       // Refused before reading a byte; failing the context (not just returning) lets the
       // WebClient settle its future, and the abort resets the connection under it.
-      FetchException tooLarge = new FetchException("too_large", "Content-Length "
+      TrawlFailure tooLarge = new TrawlFailure(ErrorKind.TOO_LARGE, "Content-Length "
         + ctx.clientResponse().getHeader(HttpHeaders.CONTENT_LENGTH) + " is over fetch.maxBodyBytes=" + maxBodyBytes);
       exchange.abort(tooLarge, failure(exchange, tooLarge));
       ctx.fail(tooLarge);
@@ -344,7 +340,7 @@ public class FetchVerticle extends VerticleBase {
     }
     String undecoded = exchange == null || ctx.phase() != ClientPhase.RECEIVE_RESPONSE ? null : undecodedEncoding(ctx);
     if (undecoded != null) {
-      FetchException cannotDecode = new FetchException("parse", "the body is encoded as '" + undecoded
+      TrawlFailure cannotDecode = new TrawlFailure(ErrorKind.PARSE, "the body is encoded as '" + undecoded
         + "', which Trawl cannot decode; its bytes are not reported as a page");
       exchange.abort(cannotDecode, failure(exchange, cannotDecode));
       ctx.fail(cannotDecode);
@@ -376,7 +372,7 @@ public class FetchVerticle extends VerticleBase {
     int status = response.statusCode();
     if (status < 200 || status >= 300) {
       String message = "HTTP " + status + (response.statusMessage() == null ? "" : " " + response.statusMessage());
-      return Future.succeededFuture(outcome(exchange, page, null, "http_status", message));
+      return Future.succeededFuture(outcome(exchange, page, null, ErrorKind.HTTP_STATUS, message));
     }
     FetchRequest req = exchange.request;
     Buffer body = response.body() == null ? Buffer.buffer() : response.body();
@@ -416,7 +412,7 @@ public class FetchVerticle extends VerticleBase {
         return links == null ? read : new Sitemaps.Read(links.follow(page.finalUrl(), read.pages()), read.sitemaps());
       }, false)
       .map(read -> withDiscovered(outcome(exchange, page, ParsedPage.EMPTY, null, null), read.pages(), read.sitemaps()))
-      .recover(error -> Future.succeededFuture(outcome(exchange, page, null, "parse",
+      .recover(error -> Future.succeededFuture(outcome(exchange, page, null, ErrorKind.PARSE,
         "not a sitemap: " + ErrorKinds.messageOf(error))));
   }
 
@@ -431,7 +427,7 @@ public class FetchVerticle extends VerticleBase {
     }
   }
 
-  private FetchOutcome outcome(Exchange exchange, Page page, ParsedPage parsed, String kind, String message) {
+  private FetchOutcome outcome(Exchange exchange, Page page, ParsedPage parsed, ErrorKind kind, String message) {
     HttpResponse<Buffer> response = page.response();
     FetchRequest req = exchange.request;
     Buffer body = response.body();
@@ -453,8 +449,8 @@ public class FetchVerticle extends VerticleBase {
   private FetchOutcome failure(Exchange exchange, Throwable error) {
     Throwable cause = exchange.aborted() ? exchange.abortCause() : error;
     FetchRequest req = exchange.request;
-    String kind = ErrorKinds.kindOf(cause);
-    if (kind.equals("internal")) {
+    ErrorKind kind = ErrorKinds.kindOf(cause);
+    if (kind == ErrorKind.INTERNAL) {
       LOG.log(System.Logger.Level.WARNING, "unexpected failure fetching " + req.url(), cause);
     }
     return new FetchOutcome(req.jobId(), req.index(), req.dispatchId(), false, 0, null, null, 0, exchange.startedAt,

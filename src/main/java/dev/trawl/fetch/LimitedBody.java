@@ -1,10 +1,12 @@
 package dev.trawl.fetch;
 
+import dev.trawl.error.ErrorKind;
+import dev.trawl.error.TrawlFailure;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.streams.WriteStream;
@@ -56,7 +58,7 @@ final class LimitedBody implements BodyCodec<Buffer> {
     @Override
     public Future<Void> write(Buffer data) {
       if (length + data.length() > maxBytes) {
-        FetchException tooLarge = new FetchException("too_large", "body larger than fetch.maxBodyBytes=" + maxBytes);
+        TrawlFailure tooLarge = new TrawlFailure(ErrorKind.TOO_LARGE, "body larger than fetch.maxBodyBytes=" + maxBytes);
         result.tryFail(tooLarge);
         onTooLarge.accept(maxBytes);
         return Future.failedFuture(tooLarge);

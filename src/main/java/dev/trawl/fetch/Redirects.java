@@ -1,5 +1,7 @@
 package dev.trawl.fetch;
 
+import dev.trawl.web.HostNames;
+
 import java.net.URI;
 import java.util.Locale;
 

@@ -1,10 +1,10 @@
 package dev.trawl.job;
 
-import dev.trawl.Addresses;
+import dev.trawl.bus.Addresses;
+import dev.trawl.bus.ReplyCodes;
 import dev.trawl.cluster.Members;
 import dev.trawl.fetch.FetchOutcome;
 import dev.trawl.fetch.FetchRequest;
-import dev.trawl.fetch.FetchVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -162,11 +162,11 @@ final class Dispatcher {
   private static boolean handedBack(Throwable cause) {
     return cause instanceof ReplyException e && (e.failureType() == ReplyFailure.NO_HANDLERS
       || (e.failureType() == ReplyFailure.RECIPIENT_FAILURE
-        && (e.failureCode() == FetchVerticle.DRAINING || e.failureCode() == FetchVerticle.ABANDONED)));
+        && (e.failureCode() == ReplyCodes.FETCH_DRAINING || e.failureCode() == ReplyCodes.FETCH_ABANDONED)));
   }
 
   private static boolean startedThere(Throwable cause) {
-    return cause instanceof ReplyException e && e.failureCode() == FetchVerticle.ABANDONED;
+    return cause instanceof ReplyException e && e.failureCode() == ReplyCodes.FETCH_ABANDONED;
   }
 
   private void forget(Outstanding try_) {

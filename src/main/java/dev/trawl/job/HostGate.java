@@ -1,8 +1,7 @@
 package dev.trawl.job;
 
-import dev.trawl.fetch.HostNames;
+import dev.trawl.web.HostNames;
 
-import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -13,22 +12,23 @@ import java.util.Map;
  * {@code delayMs} between two starts to it. A request that may not start yet is parked here,
  * holding no concurrency slot, while the job goes on with other hosts; at most {@link #capacity}
  * wait, so a job stuck on one slow host stops pulling its input instead of buffering it.
- * Confined to the coordinator's event loop.
+ * Confined to the coordinator's event loop; {@code T} is whatever the owner parks (a request
+ * waiting for its try).
  */
-final class HostGate {
+final class HostGate<T> {
 
-  private static final class Host {
+  private static final class Host<T> {
     int inFlight;
     /** A larger gap than the job's, from robots.txt's Crawl-delay. */
     long minGapNanos;
     long lastStartNanos = Long.MIN_VALUE / 2;
-    final ArrayDeque<Job.Pending> parked = new ArrayDeque<>();
+    final ArrayDeque<T> parked = new ArrayDeque<>();
   }
 
   private final int perHost;
   private final long delayNanos;
   private final int capacity;
-  private final Map<String, Host> hosts = new HashMap<>();
+  private final Map<String, Host<T>> hosts = new HashMap<>();
   private int parked;
   private int finishesSinceSweep;
 
@@ -38,11 +38,6 @@ final class HostGate {
     this.capacity = capacity;
   }
 
-  /** {@code host:port} of a URL, the unit politeness is kept per. */
-  static String keyOf(String url) {
-    URI uri = URI.create(url);
-    return HostNames.hostOf(uri) + ":" + HostNames.portOf(uri);
-  }
 
   boolean full() {
     return parked >= capacity;
@@ -53,34 +48,34 @@ final class HostGate {
   }
 
   boolean mayStart(String host, long now) {
-    Host h = hosts.get(host);
+    Host<T> h = hosts.get(host);
     return h == null || (perHost == 0 || h.inFlight < perHost) && now - h.lastStartNanos >= gapOf(h);
   }
 
-  private long gapOf(Host h) {
+  private long gapOf(Host<T> h) {
     return Math.max(delayNanos, h.minGapNanos);
   }
 
   /** Raises the gap kept between starts to {@code host} (robots.txt's Crawl-delay). */
   void minGap(String host, long gapMs) {
     if (gapMs > 0) {
-      Host h = hosts.computeIfAbsent(host, k -> new Host());
+      Host<T> h = hosts.computeIfAbsent(host, k -> new Host<>());
       h.minGapNanos = Math.max(h.minGapNanos, gapMs * 1_000_000);
     }
   }
 
-  void park(String host, Job.Pending pending) {
-    hosts.computeIfAbsent(host, k -> new Host()).parked.add(pending);
+  void park(String host, T pending) {
+    hosts.computeIfAbsent(host, k -> new Host<>()).parked.add(pending);
     parked++;
   }
 
   /** A parked request whose host allows a start now, or null. */
-  Job.Pending pollStartable(long now) {
+  T pollStartable(long now) {
     if (parked == 0) {
       return null;
     }
-    for (Map.Entry<String, Host> entry : hosts.entrySet()) {
-      Host h = entry.getValue();
+    for (Map.Entry<String, Host<T>> entry : hosts.entrySet()) {
+      Host<T> h = entry.getValue();
       if (!h.parked.isEmpty() && mayStart(entry.getKey(), now)) {
         parked--;
         return h.parked.poll();
@@ -90,8 +85,8 @@ final class HostGate {
   }
 
   /** Every parked request, removed (the job is ending). */
-  ArrayDeque<Job.Pending> drain() {
-    ArrayDeque<Job.Pending> all = new ArrayDeque<>();
+  ArrayDeque<T> drain() {
+    ArrayDeque<T> all = new ArrayDeque<>();
     hosts.values().forEach(h -> {
       all.addAll(h.parked);
       h.parked.clear();
@@ -101,13 +96,13 @@ final class HostGate {
   }
 
   void started(String host, long now) {
-    Host h = hosts.computeIfAbsent(host, k -> new Host());
+    Host<T> h = hosts.computeIfAbsent(host, k -> new Host<>());
     h.inFlight++;
     h.lastStartNanos = now;
   }
 
   void finished(String host, long now) {
-    Host h = hosts.get(host);
+    Host<T> h = hosts.get(host);
     if (h != null) {
       h.inFlight--;
     }
@@ -117,7 +112,7 @@ final class HostGate {
   /** When the earliest host held back only by the delay may start, or -1 if none is. */
   long nextStartNanos(long now) {
     long earliest = -1;
-    for (Host h : hosts.values()) {
+    for (Host<T> h : hosts.values()) {
       if (!h.parked.isEmpty() && (perHost == 0 || h.inFlight < perHost)) {
         long at = h.lastStartNanos + gapOf(h);
         earliest = earliest < 0 ? at : Math.min(earliest, at);
@@ -132,8 +127,8 @@ final class HostGate {
       return; // sweeping is O(hosts): amortise it
     }
     finishesSinceSweep = 0;
-    for (Iterator<Host> it = hosts.values().iterator(); it.hasNext(); ) {
-      Host h = it.next();
+    for (Iterator<Host<T>> it = hosts.values().iterator(); it.hasNext(); ) {
+      Host<T> h = it.next();
       if (h.inFlight == 0 && h.parked.isEmpty() && now - h.lastStartNanos >= gapOf(h) && h.minGapNanos == 0) {
         it.remove();
       }

@@ -1,5 +1,6 @@
 package dev.trawl.job;
 
+import dev.trawl.web.HostKey;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -30,7 +31,7 @@ final class Job {
 
     Pending(RequestSpec request) {
       this.request = request;
-      this.host = HostGate.keyOf(request.url());
+      this.host = HostKey.of(request.url());
     }
   }
 
@@ -44,7 +45,7 @@ final class Job {
   final Map<Long, Pending> inFlight = new HashMap<>();
   final Map<Long, Pending> waitingRetry = new HashMap<>();
   /** Requests that may not start yet: per-host limits, or back from a retry wait. */
-  final HostGate gate;
+  final HostGate<Pending> gate;
   final Map<String, String> cookies;
   final ResultSignals signals;
   RequestSource source;
@@ -76,7 +77,7 @@ final class Job {
     this.total = total;
     this.cookies = new LinkedHashMap<>(spec.cookies());
     this.signals = new ResultSignals(spec.mode());
-    this.gate = new HostGate(spec.limits().perHost(), spec.limits().perHostDelayMs(),
+    this.gate = new HostGate<>(spec.limits().perHost(), spec.limits().perHostDelayMs(),
       Math.max(256, 4 * spec.limits().concurrency()));
   }
 

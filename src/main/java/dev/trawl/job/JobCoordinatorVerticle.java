@@ -1,22 +1,24 @@
 package dev.trawl.job;
 
-import dev.trawl.Addresses;
+import dev.trawl.bus.Addresses;
+import dev.trawl.cluster.Members;
 import dev.trawl.config.JobDefaults;
 import dev.trawl.config.Problems;
 import dev.trawl.config.Timeouts;
 import dev.trawl.config.TrawlConfig;
-import dev.trawl.fetch.CookieHeader;
+import dev.trawl.error.ErrorKind;
 import dev.trawl.fetch.FetchOutcome;
 import dev.trawl.fetch.FetchRequest;
 import dev.trawl.sink.ResultLine;
+import dev.trawl.web.CookieHeader;
+import dev.trawl.web.HostKey;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
-import dev.trawl.cluster.Members;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -417,8 +419,8 @@ public class JobCoordinatorVerticle extends VerticleBase {
       return true;
     }
     Job.Pending pending = new Job.Pending(next);
-    if (job.source instanceof Crawl crawl && crawl.firstSightOf(originOf(next.url()))) {
-      readSitemapsOf(job, crawl, originOf(next.url()));
+    if (job.source instanceof Crawl crawl && crawl.firstSightOf(HostKey.originOf(next.url()))) {
+      readSitemapsOf(job, crawl, HostKey.originOf(next.url()));
     }
     startOrWait(job, pending, now);
     return true;
@@ -438,14 +440,14 @@ public class JobCoordinatorVerticle extends VerticleBase {
       return;
     }
     job.robotsWaiting++;
-    robots.verdict(originOf(pending.request.url()), verdict -> {
+    robots.verdict(HostKey.originOf(pending.request.url()), verdict -> {
       job.robotsWaiting--;
       pending.robotsChecked = true;
       if (job.ending != null) {
         emitCancelled(job, pending, "the job ended (" + job.ending.wire() + ") before this request started");
       } else if (!verdict.allows(pending.request.url())) {
         emitUnstarted(job, pending.request, "blocked", verdict.unavailable() != null ? verdict.unavailable()
-          : "disallowed by robots.txt of " + originOf(pending.request.url()));
+          : "disallowed by robots.txt of " + HostKey.originOf(pending.request.url()));
       } else {
         job.gate.minGap(pending.host, Robots.crawlDelayMs(verdict));
         job.gate.park(pending.host, pending);
@@ -454,19 +456,13 @@ public class JobCoordinatorVerticle extends VerticleBase {
     });
   }
 
-  /** {@code scheme://host:port} of a URL: whose robots.txt and sitemaps apply to it. */
-  private static String originOf(String url) {
-    java.net.URI uri = java.net.URI.create(url);
-    return uri.getScheme().toLowerCase(java.util.Locale.ROOT) + "://" + dev.trawl.fetch.HostNames.hostOf(uri)
-      + ":" + dev.trawl.fetch.HostNames.portOf(uri);
-  }
 
   /** One robots.txt fetch for {@link Robots}, through the fetchers like any other request. */
   private Future<Robots.Answer> fetchRobots(String url) {
     FetchRequest request = new FetchRequest("trawl-robots", -1, ++dispatchCounter, url, "GET", Map.of(), null,
       defaults.timeouts(), dev.trawl.parse.ParseSpec.DEFAULT, false, FetchRequest.Purpose.ROBOTS, null);
     return dispatcher.fetch(request).map(o -> {
-      int status = o.ok() || "http_status".equals(o.errorKind()) ? o.status() : 0;
+      int status = o.ok() || o.errorKind() == ErrorKind.HTTP_STATUS ? o.status() : 0;
       return new Robots.Answer(status, o.contentType(), o.body());
     });
   }
@@ -544,7 +540,7 @@ public class JobCoordinatorVerticle extends VerticleBase {
     long dispatchId = pending.dispatchId;
     dispatcher.fetch(request)
       .onComplete(reply -> onOutcome(job, pending, dispatchId, reply.succeeded() ? reply.result()
-        : FetchOutcome.failed(request, null, pending.startedAt, elapsedMs(pending), "internal",
+        : FetchOutcome.failed(request, null, pending.startedAt, elapsedMs(pending), ErrorKind.INTERNAL,
           "no answer from a fetcher: " + reply.cause().getMessage())));
   }
 
@@ -554,10 +550,9 @@ public class JobCoordinatorVerticle extends VerticleBase {
     headers.putAll(job.spec.headers());
     headers.putAll(req.headers());
     if (!job.cookies.isEmpty()) {
-      Map<String, String> jar = new LinkedHashMap<>(job.cookies);
-      headers.keySet().stream().filter("cookie"::equalsIgnoreCase).findFirst()
-        .ifPresent(name -> jar.putAll(CookieHeader.parse(headers.remove(name))));
-      headers.put("Cookie", CookieHeader.format(jar));
+      String own = headers.keySet().stream().filter("cookie"::equalsIgnoreCase).findFirst()
+        .map(headers::remove).orElse(null);
+      headers.put("Cookie", CookieHeader.merge(job.cookies, CookieHeader.parse(own)));
     }
     Timeouts timeouts = req.timeouts() != null ? req.timeouts() : job.spec.timeouts();
     return new FetchRequest(job.id, req.index(), pending.dispatchId, req.url(), req.method(), headers, req.body(),
@@ -589,7 +584,7 @@ public class JobCoordinatorVerticle extends VerticleBase {
 
   private boolean shouldRetry(Job job, Job.Pending pending, FetchOutcome outcome) {
     return !outcome.ok() && job.ending == null && pending.attempts < job.spec.retry().attempts()
-      && job.spec.retry().retries(outcome.errorKind(), outcome.errorKind().equals("http_status") ? outcome.status() : 0);
+      && job.spec.retry().retries(outcome.errorKind().wire(), outcome.errorKind() == ErrorKind.HTTP_STATUS ? outcome.status() : 0);
   }
 
   /** A request waiting for its next try holds no concurrency slot. */
@@ -610,7 +605,7 @@ public class JobCoordinatorVerticle extends VerticleBase {
 
   private void emit(Job job, Job.Pending pending, FetchOutcome outcome) {
     JsonObject error = outcome.ok() ? null
-      : new JsonObject().put("kind", outcome.errorKind()).put("message", outcome.errorMessage());
+      : new JsonObject().put("kind", outcome.errorKind().wire()).put("message", outcome.errorMessage());
     JsonObject result = resultBase(job, pending.request)
       .put("finalUrl", outcome.finalUrl()).put("ok", outcome.ok())
       .put("status", outcome.status() == 0 ? null : outcome.status())

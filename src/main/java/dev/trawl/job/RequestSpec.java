@@ -2,7 +2,7 @@ package dev.trawl.job;
 
 import dev.trawl.config.Problems;
 import dev.trawl.config.Timeouts;
-import dev.trawl.fetch.HostNames;
+import dev.trawl.web.HostNames;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 

@@ -1,12 +1,15 @@
 package dev.trawl.parse;
 
+import dev.trawl.error.ErrorKind;
+import dev.trawl.error.Messages;
+import dev.trawl.error.TrawlFailure;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.pointer.JsonPointer;
-import io.netty.buffer.Unpooled;
-import io.vertx.core.internal.buffer.BufferInternal;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.jsoup.parser.Parser;
@@ -47,7 +50,7 @@ public final class Extractor {
   /**
    * Parses {@code body} as {@code spec.as()} resolved against {@code contentType}.
    *
-   * @throws ParseException with kind {@code content_type} or {@code parse}
+   * @throws TrawlFailure with kind {@code content_type} or {@code parse}
    */
   public static ParsedPage extract(ParseSpec spec, byte[] body, String contentType, String baseUri, boolean keepText) {
     return extract(spec, body, contentType, baseUri, keepText, null);
@@ -228,13 +231,13 @@ public final class Extractor {
   private static ParsedPage json(ParseSpec spec, byte[] body, String contentType, boolean keepText) {
     String mime = ParseAs.mimeOf(contentType);
     if (!ParseAs.isJson(mime)) {
-      throw new ParseException("content_type", "expected JSON, the server sent " + (mime.isEmpty() ? "no Content-Type" : mime));
+      throw new TrawlFailure(ErrorKind.CONTENT_TYPE, "expected JSON, the server sent " + (mime.isEmpty() ? "no Content-Type" : mime));
     }
     Object root;
     try {
       root = Json.decodeValue(BufferInternal.buffer(Unpooled.wrappedBuffer(body))); // wraps, no copy
     } catch (DecodeException e) {
-      throw new ParseException("parse", "invalid JSON: " + firstLine(e.getMessage()));
+      throw new TrawlFailure(ErrorKind.PARSE, "invalid JSON: " + Messages.firstLine(e.getMessage()));
     }
     JsonObject data;
     if (spec.json().isEmpty()) {
@@ -261,11 +264,4 @@ public final class Extractor {
     return new String(body, declared == null ? StandardCharsets.UTF_8 : declared);
   }
 
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unreadable";
-    }
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
-  }
 }

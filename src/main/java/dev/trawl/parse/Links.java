@@ -1,5 +1,6 @@
 package dev.trawl.parse;
 
+import dev.trawl.web.HostNames;
 import crawlercommons.filters.basic.BasicURLNormalizer;
 
 import java.util.ArrayList;
@@ -92,7 +93,7 @@ public final class Links {
 
   /** The links worth following from a page at {@code pageUrl}: normalised, filtered, each once. */
   public List<String> follow(String pageUrl, List<String> links) {
-    String pageHost = hostOf(pageUrl);
+    String pageHost = HostNames.hostOfNormalized(pageUrl);
     Set<String> kept = new LinkedHashSet<>();
     for (String link : links) {
       String url = normalize(link);
@@ -104,7 +105,7 @@ public final class Links {
   }
 
   private boolean wanted(String url, String pageHost) {
-    if (sameHost && (pageHost == null || !pageHost.equals(hostOf(url)))) {
+    if (sameHost && (pageHost == null || !pageHost.equals(HostNames.hostOfNormalized(url)))) {
       return false;
     }
     if (!include.isEmpty() && include.stream().noneMatch(p -> p.matcher(url).find())) {
@@ -113,20 +114,4 @@ public final class Links {
     return exclude.stream().noneMatch(p -> p.matcher(url).find());
   }
 
-  /** The host of a normalised URL (lower-case already), by string work. */
-  private static String hostOf(String url) {
-    int start = url.indexOf("://");
-    if (start < 0) {
-      return null;
-    }
-    start += 3;
-    int end = start;
-    while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
-      end++;
-    }
-    String authority = url.substring(start, end);
-    authority = authority.substring(authority.lastIndexOf('@') + 1);
-    int colon = authority.startsWith("[") ? authority.indexOf(':', authority.indexOf(']')) : authority.lastIndexOf(':');
-    return (colon < 0 ? authority : authority.substring(0, colon)).toLowerCase(Locale.ROOT);
-  }
 }

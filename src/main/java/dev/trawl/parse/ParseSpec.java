@@ -4,8 +4,8 @@ import dev.trawl.config.Problems;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.pointer.JsonPointer;
-import org.jsoup.select.Selector;
 import org.jsoup.select.QueryParser;
+import org.jsoup.select.Selector;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

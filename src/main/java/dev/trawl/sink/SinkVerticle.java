@@ -1,6 +1,6 @@
 package dev.trawl.sink;
 
-import dev.trawl.Addresses;
+import dev.trawl.bus.Addresses;
 import dev.trawl.config.TrawlConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -1,5 +1,6 @@
 package dev.trawl.fetch;
 
+import dev.trawl.error.TrawlFailure;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.codec.spi.BodyStream;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class LimitedBodyTest {
     assertTrue(stream.write(Buffer.buffer("12345")).succeeded());
     assertTrue(stream.write(Buffer.buffer("678901")).failed());
     assertEquals(10, reported.get());
-    assertEquals("too_large", ((FetchException) stream.result().cause()).kind());
+    assertEquals("too_large", ((TrawlFailure) stream.result().cause()).kind().wire());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.trawl.parse;
 
 import dev.trawl.config.Problems;
+import dev.trawl.error.TrawlFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -83,9 +84,9 @@ class ExtractorTest {
   @CsvSource({"text/html, content_type", "'', content_type", "application/json, parse"})
   void jsonAskedForFailsWithTheRightKind(String contentType, String kind) {
     ParseSpec spec = spec(new JsonObject().put("as", "json"));
-    ParseException e = assertThrows(ParseException.class, () -> Extractor.extract(spec,
+    TrawlFailure e = assertThrows(TrawlFailure.class, () -> Extractor.extract(spec,
       "<html>{".getBytes(StandardCharsets.UTF_8), contentType, "http://x.example/", false));
-    assertEquals(kind, e.kind());
+    assertEquals(kind, e.kind().wire());
   }
 
   @ParameterizedTest

@@ -1,16 +1,15 @@
-package dev.trawl.fetch;
+package dev.trawl.error;
 
-import dev.trawl.parse.ParseException;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.StreamResetException;
 
-import javax.net.ssl.SSLException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 
 /** Maps a failure of a try to a SPEC error kind and a message a person understands. */
 public final class ErrorKinds {
@@ -18,7 +17,12 @@ public final class ErrorKinds {
   private ErrorKinds() {
   }
 
-  /** Netty's HTTP decoder rejected the response: garbage, a bad status line, oversized headers. */
+  /**
+   * Netty's HTTP decoder rejected the response: garbage, a bad status line, oversized headers.
+   * A bad status line surfaces as a plain {@code IllegalArgumentException} thrown by Netty's
+   * {@code HttpVersion} or {@code HttpResponseStatus}; only the frame that threw it tells it
+   * apart from any other, hence the look at the stack.
+   */
   private static boolean notHttp(Throwable error) {
     if (error instanceof io.netty.handler.codec.DecoderException) {
       return true;
@@ -28,43 +32,42 @@ public final class ErrorKinds {
       || stack.length > 2 && stack[2].getClassName().startsWith("io.netty.handler.codec.http"));
   }
 
-  public static String kindOf(Throwable error) {
-    if (error instanceof FetchException e) {
-      return e.kind();
-    }
-    if (error instanceof ParseException e) {
+  /** The SPEC error kind of a try's failure. */
+  public static ErrorKind kindOf(Throwable error) {
+    if (error instanceof TrawlFailure e) {
       return e.kind();
     }
     if (error instanceof UnknownHostException) {
-      return "dns";
+      return ErrorKind.DNS;
     }
     if (notHttp(error)) {
-      return "connect";
+      return ErrorKind.CONNECT;
     }
     if (error instanceof SSLException) {
-      return "tls";
+      return ErrorKind.TLS;
     }
     if (error instanceof TimeoutException || error instanceof ConnectTimeoutException) {
-      return "timeout";
+      return ErrorKind.TIMEOUT;
     }
     if (error instanceof ConnectException || error instanceof NoRouteToHostException
       || error instanceof HttpClosedException || error instanceof StreamResetException
       || error instanceof ClosedChannelException || error instanceof java.io.IOException) {
-      return "connect";
+      return ErrorKind.CONNECT;
     }
     if (error.getCause() != null && error.getCause() != error) {
       return kindOf(error.getCause());
     }
     String message = String.valueOf(error.getMessage()).toLowerCase(java.util.Locale.ROOT);
     if (message.contains("timeout") || message.contains("timed out")) {
-      return "timeout";
+      return ErrorKind.TIMEOUT;
     }
     if (message.contains("connection") || message.contains("closed")) {
-      return "connect";
+      return ErrorKind.CONNECT;
     }
-    return "internal";
+    return ErrorKind.INTERNAL;
   }
 
+  /** A message a person understands: what the JDK or Netty said, in the words of a result. */
   public static String messageOf(Throwable error) {
     String message = error.getMessage();
     if (error instanceof UnknownHostException) {

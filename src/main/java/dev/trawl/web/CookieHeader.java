@@ -1,4 +1,4 @@
-package dev.trawl.fetch;
+package dev.trawl.web;
 
 import java.util.AbstractMap;
 import java.util.LinkedHashMap;
@@ -35,6 +35,16 @@ public final class CookieHeader {
       }
     }
     return cookies;
+  }
+
+  /**
+   * One {@code Cookie} header value: the cookies of {@code base}, then those of {@code overrides}
+   * (a cookie of the same name in both takes the override's value).
+   */
+  public static String merge(Map<String, String> base, Map<String, String> overrides) {
+    Map<String, String> jar = new LinkedHashMap<>(base);
+    jar.putAll(overrides);
+    return format(jar);
   }
 
   public static String format(Map<String, String> cookies) {

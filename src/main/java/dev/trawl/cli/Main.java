@@ -1,12 +1,5 @@
-package dev.trawl;
+package dev.trawl.cli;
 
-import dev.trawl.cli.DemoCommand;
-import dev.trawl.cli.DemoSite;
-import dev.trawl.cli.KitCommand;
-import dev.trawl.cli.LoadCommand;
-import dev.trawl.cli.ParseBenchCommand;
-import dev.trawl.cli.RunCommand;
-import dev.trawl.cli.TrawlApplication;
 
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package dev.trawl;
+package dev.trawl.bus;
 
 /** Every event-bus address Trawl uses, in one place (see SPEC "Event bus"). */
 public final class Addresses {

@@ -1,4 +1,4 @@
-package dev.trawl.fetch;
+package dev.trawl.web;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -136,5 +136,22 @@ public final class HostNames {
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException(literal + " is not a valid address");
     }
+  }
+
+  /** The host of a normalised URL (lower-case already), by string work. */
+  public static String hostOfNormalized(String url) {
+    int start = url.indexOf("://");
+    if (start < 0) {
+      return null;
+    }
+    start += 3;
+    int end = start;
+    while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+      end++;
+    }
+    String authority = url.substring(start, end);
+    authority = authority.substring(authority.lastIndexOf('@') + 1);
+    int colon = authority.startsWith("[") ? authority.indexOf(':', authority.indexOf(']')) : authority.lastIndexOf(':');
+    return (colon < 0 ? authority : authority.substring(0, colon)).toLowerCase(Locale.ROOT);
   }
 }

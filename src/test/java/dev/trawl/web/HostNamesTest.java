@@ -1,4 +1,4 @@
-package dev.trawl.fetch;
+package dev.trawl.web;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
