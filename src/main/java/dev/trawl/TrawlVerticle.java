@@ -2,6 +2,7 @@ package dev.trawl;
 
 import dev.trawl.api.ApiVerticle;
 import dev.trawl.cluster.Codecs;
+import dev.trawl.config.HttpSettings;
 import dev.trawl.config.TrawlConfig;
 import dev.trawl.fetch.FetchVerticle;
 import dev.trawl.job.JobCoordinatorVerticle;
@@ -28,10 +29,11 @@ public class TrawlVerticle extends VerticleBase {
     Codecs.registerAll(vertx.eventBus());
     DeploymentOptions options = new DeploymentOptions().setConfig(cfg.json());
     DeploymentOptions fetchers = new DeploymentOptions(options).setInstances(cfg.fetchVerticles());
+    HttpSettings api = HttpSettings.from(cfg);
     return Future.all(
         vertx.deployVerticle(SinkVerticle::new, options),
         vertx.deployVerticle(FetchVerticle::new, fetchers))
       .compose(v -> vertx.deployVerticle(JobCoordinatorVerticle::new, options))
-      .compose(v -> cfg.httpEnabled() ? vertx.deployVerticle(ApiVerticle::new, options) : Future.succeededFuture());
+      .compose(v -> api.enabled() ? vertx.deployVerticle(ApiVerticle::new, options) : Future.succeededFuture());
   }
 }

@@ -3,6 +3,7 @@ package dev.trawl.api;
 import dev.trawl.bus.Addresses;
 import dev.trawl.bus.Rejection;
 import dev.trawl.bus.ReplyCodes;
+import dev.trawl.config.HttpSettings;
 import dev.trawl.config.TrawlConfig;
 import dev.trawl.error.Messages;
 import dev.trawl.sink.ResultsFile;
@@ -11,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.DecodeException;
@@ -33,26 +33,26 @@ import java.util.List;
  */
 public class ApiVerticle extends VerticleBase {
 
-  private TrawlConfig cfg;
+  private HttpSettings settings;
   private EventBus bus;
   private HttpServer server;
 
   @Override
   public Future<?> start() {
-    cfg = TrawlConfig.from(config());
+    settings = HttpSettings.from(TrawlConfig.from(config()));
     bus = vertx.eventBus();
     server = vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true));
-    return server.requestHandler(router()).listen(cfg.httpPort(), cfg.httpHost());
+    return server.requestHandler(router()).listen(settings.port(), settings.host());
   }
 
   private Router router() {
     Router router = Router.router(vertx);
     router.get("/health").handler(this::health);
-    if (!cfg.httpToken().isEmpty()) {
+    if (settings.authenticates()) {
       router.route().handler(this::authenticate);
     }
     router.get("/metrics").handler(this::metrics);
-    router.post("/jobs").handler(BodyHandler.create(false).setBodyLimit(cfg.httpMaxBodyBytes()));
+    router.post("/jobs").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()));
     router.post("/jobs").handler(this::submit);
     router.get("/jobs").handler(this::list);
     router.get("/jobs/:id").handler(this::get);
@@ -68,7 +68,7 @@ public class ApiVerticle extends VerticleBase {
     var jobs = bus.<JsonObject>request(here(Addresses.JOBS_LIST), new JsonObject().put("forwarded", true));
     var members = bus.<JsonObject>request(Addresses.NODE_MEMBERS, new JsonObject());
     Future.all(jobs, members)
-      .onSuccess(both -> json(ctx, 200, new JsonObject().put("status", "UP").put("node", cfg.nodeId())
+      .onSuccess(both -> json(ctx, 200, new JsonObject().put("status", "UP").put("node", settings.nodeId())
         .put("jobs", jobs.result().body().getJsonArray("jobs").size())
         .put("nodes", members.result().body().getJsonArray("nodes"))))
       .onFailure(error -> json(ctx, 503, new JsonObject().put("status", "DOWN").put("reason", error.getMessage())));
@@ -76,7 +76,7 @@ public class ApiVerticle extends VerticleBase {
 
   private void authenticate(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
-    String expected = "Bearer " + cfg.httpToken();
+    String expected = "Bearer " + settings.token();
     boolean ok = header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
       expected.getBytes(StandardCharsets.UTF_8));
     if (ok) {
@@ -187,7 +187,7 @@ public class ApiVerticle extends VerticleBase {
       return;
     }
     String output = summary.getString("output");
-    ResultsFile file = cfg.nodeId().equals(coordinator) ? ResultsFile.local(vertx, id, output)
+    ResultsFile file = settings.nodeId().equals(coordinator) ? ResultsFile.local(vertx, id, output)
       : ResultsFile.remote(vertx, coordinator, id, output);
     new ResultsStream(vertx, ctx.response(), id, file, here(Addresses.JOBS_GET), from)
       .start(summary.getString("endedAt") != null);
@@ -195,13 +195,13 @@ public class ApiVerticle extends VerticleBase {
 
   /** {@code address} as this node serves it: a job submitted here is coordinated here. */
   private String here(String address) {
-    return Addresses.atNode(address, cfg.nodeId());
+    return Addresses.atNode(address, settings.nodeId());
   }
 
   private void failure(RoutingContext ctx) {
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
     String error = switch (status) {
-      case 413 -> "the request body is over http.maxBodyBytes=" + cfg.httpMaxBodyBytes();
+      case 413 -> "the request body is over http.maxBodyBytes=" + settings.maxBodyBytes();
       case 404 -> "no such resource";
       case 405 -> "method not allowed";
       default -> "internal error";

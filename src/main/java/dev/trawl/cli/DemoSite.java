@@ -8,16 +8,23 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-/** A small shop on loopback for {@code make demo}: product pages, a JSON API, an index. */
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A small shop on loopback for {@code trawl demo}: product pages, a JSON API, an index. The
+ * benchmark tools serve a big one ({@code trawl site}) with category pages and {@code /__stats}.
+ */
 public final class DemoSite {
 
   public static final int PRODUCTS = 24;
   static final int PER_CATEGORY = 100;
 
   private final int products;
-  private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong repeats = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.Set<String> paths = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong repeats = new AtomicLong();
+  private final Set<String> paths = ConcurrentHashMap.newKeySet();
   /** Filler text that brings a product page to roughly the size of a real one; made once, sent as is. */
   private final Buffer filler;
 
@@ -29,45 +36,22 @@ public final class DemoSite {
 
   /** Listens on 127.0.0.1 at a free port with the demo's {@link #PRODUCTS} products. */
   public static Future<HttpServer> start(Vertx vertx) {
-    return start(vertx, 0, PRODUCTS, 0);
+    return shop(PRODUCTS, 0).listen(vertx, 0, 0);
   }
 
-  /** {@code trawl site [--port P] [--products N] [--page-bytes B] [--latency-ms MS]}: serves the shop until stopped (for benchmarks and trials). */
-  public static int main(String[] args) {
-    Flags flags;
-    try {
-      flags = Flags.parse(args, java.util.Set.of("--port", "--products", "--page-bytes", "--latency-ms"));
-    } catch (IllegalArgumentException e) {
-      System.err.println("trawl: usage: trawl site [--port P] [--products N] [--page-bytes B] [--latency-ms MS]");
-      return RunCommand.USAGE;
-    }
-    int port = flags.integer("--port", 18080);
-    int products = flags.integer("--products", 10_000);
-    int pageBytes = flags.integer("--page-bytes", 20_000);
-    long latencyMs = flags.number("--latency-ms", 0);
-    Vertx vertx = Vertx.vertx();
-    // One server per core on the same port: Vert.x spreads the connections over their event
-    // loops, so the site is not what limits a benchmark of the scraper. They share one site, so
-    // /__stats counts every request.
-    DemoSite site = new DemoSite(products, pageBytes);
-    HttpServer server = site.listen(vertx, port, latencyMs).await();
-    for (int i = 1; i < Runtime.getRuntime().availableProcessors(); i++) {
-      site.listen(vertx, server.actualPort(), latencyMs).await();
-    }
-    System.err.println("trawl site: " + products + " products at http://127.0.0.1:" + server.actualPort() + "/");
-    return -1; // keep running
+  /**
+   * A shop of {@code products} products whose pages are padded to about {@code pageBytes}; one
+   * shop may listen several times (on one port), and {@code /__stats} counts for all of them.
+   */
+  public static DemoSite shop(int products, int pageBytes) {
+    return new DemoSite(products, pageBytes);
   }
 
-  public static Future<HttpServer> start(Vertx vertx, int port, int products, int pageBytes) {
-    return start(vertx, port, products, pageBytes, 0);
-  }
-
-  /** With {@code latencyMs} > 0 every answer waits that long, as a slow remote site would. */
-  public static Future<HttpServer> start(Vertx vertx, int port, int products, int pageBytes, long latencyMs) {
-    return new DemoSite(products, pageBytes).listen(vertx, port, latencyMs);
-  }
-
-  private Future<HttpServer> listen(Vertx vertx, int port, long latencyMs) {
+  /**
+   * Serves this shop on 127.0.0.1 at {@code port} (0: a free one). With {@code latencyMs} &gt; 0
+   * every answer waits that long, as a slow remote site would.
+   */
+  public Future<HttpServer> listen(Vertx vertx, int port, long latencyMs) {
     Router router = Router.router(vertx);
     router.route().handler(this::count);
     if (latencyMs > 0) {

@@ -26,9 +26,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RunCommand {
 
-  static final int OK = 0;
-  static final int JOB_FAILED = 1;
-  static final int USAGE = 2;
+  /** Exit code: the job succeeded. */
+  public static final int OK = 0;
+  /** Exit code: the job ran but did not succeed. */
+  public static final int JOB_FAILED = 1;
+  /** Exit code: the command could not even start (bad arguments, config or job). */
+  public static final int USAGE = 2;
 
   private RunCommand() {
   }
@@ -104,7 +107,11 @@ public final class RunCommand {
     return effective;
   }
 
-  static int runJob(JsonObject job, JsonObject config, PrintStream err) {
+  /**
+   * Runs {@code job} on an in-process node with the effective {@code config}, progress on
+   * {@code err}; returns the exit code ({@link #OK}, {@link #JOB_FAILED} or {@link #USAGE}).
+   */
+  public static int runJob(JsonObject job, JsonObject config, PrintStream err) {
     Vertx vertx = Vertx.vertx(NodeOptions.apply(new io.vertx.core.VertxOptions()));
     Thread interrupt = new Thread(() -> drain(vertx));
     Runtime.getRuntime().addShutdownHook(interrupt);

@@ -4,6 +4,8 @@ import dev.trawl.TrawlVerticle;
 import dev.trawl.bus.Addresses;
 import dev.trawl.config.ConfigException;
 import dev.trawl.config.ConfigLoader;
+import dev.trawl.config.HttpSettings;
+import dev.trawl.config.TrawlConfig;
 import io.vertx.core.Deployable;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
@@ -35,9 +37,9 @@ public final class TrawlApplication extends VertxApplication {
   }
 
   public static void launch(String[] args) {
-    JsonObject effective;
+    TrawlConfig effective;
     try {
-      effective = ConfigLoader.effective(givenConfig(args), System.getenv()).json();
+      effective = ConfigLoader.effective(givenConfig(args), System.getenv());
     } catch (ConfigException e) {
       System.err.println("trawl: " + e.getMessage());
       System.exit(2);
@@ -63,11 +65,11 @@ public final class TrawlApplication extends VertxApplication {
     return new JsonObject();
   }
 
-  private record Hooks(JsonObject effective) implements VertxApplicationHooks {
+  private record Hooks(TrawlConfig effective) implements VertxApplicationHooks {
 
     @Override
     public JsonObject afterConfigParsed(JsonObject config) {
-      return effective;
+      return effective.json();
     }
 
     @Override
@@ -77,9 +79,9 @@ public final class TrawlApplication extends VertxApplication {
 
     @Override
     public void afterVerticleDeployed(HookContext context) {
-      JsonObject http = effective.getJsonObject("http");
-      System.err.println(http.getBoolean("enabled")
-        ? "trawl: ready, HTTP API on http://" + http.getString("host") + ":" + http.getInteger("port") + "/"
+      HttpSettings http = HttpSettings.from(effective);
+      System.err.println(http.enabled()
+        ? "trawl: ready, HTTP API on http://" + http.host() + ":" + http.port() + "/"
         : "trawl: ready, HTTP API off (http.enabled=false)");
     }
 

@@ -1,6 +1,7 @@
 package dev.trawl.cluster;
 
 import dev.trawl.bus.Addresses;
+import dev.trawl.config.ClusterSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -45,6 +46,15 @@ public final class Members {
   private MessageConsumer<JsonObject> beats;
   private long timer = -1;
   private long lastTickNanos = System.nanoTime();
+
+  /**
+   * @param settings this node's name, heartbeat and timeout
+   * @param capacity this node's {@code fetch.maxInFlight}, announced to the others
+   * @param onLost   called once for each node presumed dead, on this verticle's context
+   */
+  public Members(Vertx vertx, ClusterSettings settings, int capacity, Consumer<String> onLost) {
+    this(vertx, settings.nodeId(), capacity, settings.heartbeatMs(), settings.nodeTimeoutMs(), onLost);
+  }
 
   /**
    * @param capacity this node's {@code fetch.maxInFlight}, announced to the others

@@ -6,28 +6,29 @@ import java.util.List;
 
 /**
  * What a job falls back to for {@code limits}, {@code timeouts} and {@code retry}: the node's
- * config sections of the same names.
+ * config sections of the same names. Their built-in values are those of {@link ConfigDefaults}.
  */
 public record JobDefaults(Limits limits, Timeouts timeouts, RetryPolicy retry) {
 
-  private static final JobDefaults BUILT_IN = new JobDefaults(
-    new Limits(64, 0, 0), new Timeouts(5000, 10_000, 30_000),
-    new RetryPolicy(3, 250, List.of("timeout", "connect", "429", "5xx")));
+  /** {@link ConfigDefaults}' sections: what a section falls back to where it is out of range. */
+  private static final JobDefaults BUILT_IN = read(ConfigDefaults.json());
 
+  /** The node's sections; {@code config} is valid, so they are read as they are. */
   public static JobDefaults of(TrawlConfig config) {
-    return parse(config.json(), new Problems());
+    return read(config.json());
   }
 
+  /** The range checks of the three sections, which {@link ConfigLoader}'s type checks cannot make. */
   static List<String> problems(JsonObject configJson) {
     Problems problems = new Problems();
-    parse(configJson, problems);
+    Limits.parse(configJson.getJsonObject("limits"), BUILT_IN.limits, "limits", problems);
+    Timeouts.parse(configJson.getJsonObject("timeouts"), BUILT_IN.timeouts, "timeouts", problems);
+    RetryPolicy.parse(configJson.getJsonObject("retry"), BUILT_IN.retry, "retry", problems);
     return problems.list();
   }
 
-  private static JobDefaults parse(JsonObject json, Problems problems) {
-    return new JobDefaults(
-      Limits.parse(json.getJsonObject("limits"), BUILT_IN.limits, "limits", problems),
-      Timeouts.parse(json.getJsonObject("timeouts"), BUILT_IN.timeouts, "timeouts", problems),
-      RetryPolicy.parse(json.getJsonObject("retry"), BUILT_IN.retry, "retry", problems));
+  private static JobDefaults read(JsonObject json) {
+    return new JobDefaults(Limits.fromJson(json.getJsonObject("limits")),
+      Timeouts.fromJson(json.getJsonObject("timeouts")), RetryPolicy.fromJson(json.getJsonObject("retry")));
   }
 }

@@ -30,4 +30,9 @@ public record Limits(int concurrency, int perHost, long perHostDelayMs) {
     return new JsonObject().put("concurrency", concurrency).put("perHost", perHost)
       .put("perHostDelayMs", perHostDelayMs);
   }
+
+  /** Reads a complete section in the form of {@link #toJson()}, without checks (see {@link #parse}). */
+  public static Limits fromJson(JsonObject json) {
+    return new Limits(json.getInteger("concurrency"), json.getInteger("perHost"), json.getLong("perHostDelayMs"));
+  }
 }

@@ -71,4 +71,10 @@ public record RetryPolicy(int attempts, long backoffMs, List<String> on) {
   public JsonObject toJson() {
     return new JsonObject().put("attempts", attempts).put("backoffMs", backoffMs).put("on", new JsonArray(new ArrayList<>(on)));
   }
+
+  /** Reads a complete section in the form of {@link #toJson()}, without checks (see {@link #parse}). */
+  public static RetryPolicy fromJson(JsonObject json) {
+    List<String> on = json.getJsonArray("on").stream().map(String::valueOf).toList();
+    return new RetryPolicy(json.getInteger("attempts"), json.getLong("backoffMs"), on);
+  }
 }

@@ -1,6 +1,7 @@
 package dev.trawl.sink;
 
 import dev.trawl.bus.Addresses;
+import dev.trawl.config.SinkSettings;
 import dev.trawl.config.TrawlConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -63,20 +64,20 @@ public class SinkVerticle extends VerticleBase {
   }
 
   private final Map<String, OpenFile> files = new HashMap<>();
-  private TrawlConfig cfg;
+  private SinkSettings settings;
   private long flushTimer;
 
   @Override
   public Future<?> start() {
-    cfg = TrawlConfig.from(config());
-    flushTimer = vertx.setPeriodic(cfg.sinkFlushMs(), id -> flushDirty());
+    settings = SinkSettings.from(TrawlConfig.from(config()));
+    flushTimer = vertx.setPeriodic(settings.flushMs(), id -> flushDirty());
     var bus = vertx.eventBus();
     return Future.all(List.of(
       bus.<JsonObject>localConsumer(Addresses.SINK_OPEN, this::onOpen).completion(),
       bus.<ResultLine>localConsumer(Addresses.SINK_WRITE, this::onWrite).completion(),
       bus.<JsonObject>localConsumer(Addresses.SINK_FLUSH, this::onFlush).completion(),
       bus.<JsonObject>localConsumer(Addresses.SINK_CLOSE, this::onClose).completion(),
-      bus.<JsonObject>consumer(Addresses.atNode(Addresses.SINK_READ, cfg.nodeId()), this::onRead).completion()));
+      bus.<JsonObject>consumer(Addresses.atNode(Addresses.SINK_READ, settings.nodeId()), this::onRead).completion()));
   }
 
   /** On a graceful stop every line handed to the sink is written, flushed and closed. */
@@ -175,8 +176,7 @@ public class SinkVerticle extends VerticleBase {
   private void onRead(Message<JsonObject> message) {
     JsonObject ask = message.body();
     String path = ask.getString("path", "");
-    Path root = Path.of(cfg.sinkDir()).toAbsolutePath().normalize();
-    if (!path.endsWith(".jsonl") || !Path.of(path).toAbsolutePath().normalize().startsWith(root)) {
+    if (!path.endsWith(".jsonl") || !settings.holds(path)) {
       message.fail(400, "not a results file of this node: " + path);
       return;
     }

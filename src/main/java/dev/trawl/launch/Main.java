@@ -1,11 +1,20 @@
-package dev.trawl.cli;
+package dev.trawl.launch;
 
+import dev.trawl.bench.KitCommand;
+import dev.trawl.bench.LoadCommand;
+import dev.trawl.bench.ParseBenchCommand;
+import dev.trawl.bench.SiteCommand;
+import dev.trawl.cli.DemoCommand;
+import dev.trawl.cli.RunCommand;
+import dev.trawl.cli.TrawlApplication;
 
 import java.util.Arrays;
 
 /**
  * Entry point of the fat jar: {@code run JOB.json} and {@code demo} are Trawl's own commands;
- * anything else goes to the Vert.x launcher ({@code -conf}, {@code -cluster}, ...).
+ * {@code site}, {@code kit}, {@code load} and {@code parse-bench} are the benchmark tools
+ * ({@code dev.trawl.bench}); anything else goes to the Vert.x launcher ({@code -conf},
+ * {@code -cluster}, ...). This table is the only place the command line reaches into the tools.
  */
 public final class Main {
 
@@ -18,7 +27,7 @@ public final class Main {
     switch (command) {
       case "run" -> System.exit(RunCommand.main(rest));
       case "demo" -> System.exit(DemoCommand.main(rest));
-      case "site" -> exitUnlessServing(DemoSite.main(rest));
+      case "site" -> exitUnlessServing(SiteCommand.main(rest));
       case "kit" -> System.exit(KitCommand.main(rest));
       case "load" -> System.exit(LoadCommand.main(rest));
       case "parse-bench" -> System.exit(ParseBenchCommand.main(rest));
@@ -26,9 +35,9 @@ public final class Main {
     }
   }
 
-  /** A negative code means a server is up and the process should keep running. */
+  /** {@link SiteCommand#SERVING} means a server is up and the process should keep running. */
   private static void exitUnlessServing(int code) {
-    if (code >= 0) {
+    if (code != SiteCommand.SERVING) {
       System.exit(code);
     }
   }

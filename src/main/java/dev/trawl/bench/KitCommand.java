@@ -1,5 +1,6 @@
-package dev.trawl.cli;
+package dev.trawl.bench;
 
+import dev.trawl.cli.RunCommand;
 import dev.trawl.config.ConfigLoader;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

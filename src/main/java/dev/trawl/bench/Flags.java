@@ -1,4 +1,4 @@
-package dev.trawl.cli;
+package dev.trawl.bench;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -1,5 +1,6 @@
-package dev.trawl.cli;
+package dev.trawl.bench;
 
+import dev.trawl.cli.RunCommand;
 import dev.trawl.config.Problems;
 import dev.trawl.parse.Extractor;
 import dev.trawl.parse.ParseSpec;

@@ -1,6 +1,6 @@
-package dev.trawl.cli;
+package dev.trawl.bench;
 
-import io.vertx.core.Future;
+import dev.trawl.cli.RunCommand;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;

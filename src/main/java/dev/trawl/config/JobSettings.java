@@ -1,0 +1,34 @@
+package dev.trawl.config;
+
+/**
+ * What the job coordinator needs of the node config, read once. Built only by {@link #from}.
+ *
+ * @param maxRequests     {@code jobs.maxRequests}: the most requests one job may have
+ * @param maxConcurrent   {@code jobs.maxConcurrent}: jobs running at once on this node; more wait in the queue
+ * @param keepFinished    {@code jobs.keepFinished}: finished jobs whose summaries this node remembers
+ * @param requestsFileDir {@code jobs.requestsFileDir}: where a job's {@code requestsFile} must lie; empty: anywhere
+ * @param queueCapacity   {@code queue.capacity}: jobs that may wait for a slot before a submit gets 429
+ * @param maxRetryAfterMs {@code fetch.maxRetryAfterMs}: the longest {@code Retry-After} honoured; longer is cut to it
+ * @param robotsDefault   {@code fetch.robots}: {@code obey} or {@code ignore}, for jobs that do not say
+ * @param maxInFlight     {@code fetch.maxInFlight}: fetches in flight on this node, announced as its capacity
+ * @param fetchVerticles  {@code fetch.verticles}: fetch verticle instances on this node
+ * @param nodeId          {@code node.id}, or {@code pid@host} when that is empty: the coordinator's name
+ * @param userAgent       {@code fetch.userAgent}: the agent robots.txt rules are matched against
+ * @param sinkDir         {@code sink.dir}: where a job's results file is made
+ * @param defaults        {@code limits}, {@code timeouts} and {@code retry}: what a job falls back to
+ */
+public record JobSettings(long maxRequests, int maxConcurrent, int keepFinished, String requestsFileDir,
+                          int queueCapacity, long maxRetryAfterMs, String robotsDefault, int maxInFlight,
+                          int fetchVerticles, String nodeId, String userAgent, String sinkDir, JobDefaults defaults) {
+
+  public static JobSettings from(TrawlConfig cfg) {
+    return new JobSettings(cfg.maxRequestsPerJob(), cfg.maxConcurrentJobs(), cfg.keepFinishedJobs(),
+      cfg.requestsFileDir(), cfg.queueCapacity(), cfg.maxRetryAfterMs(), cfg.robotsDefault(), cfg.maxInFlight(),
+      cfg.fetchVerticles(), cfg.nodeId(), cfg.userAgent(), cfg.sinkDir(), JobDefaults.of(cfg));
+  }
+
+  /** Whether a job may read {@code file}: anywhere when {@link #requestsFileDir} is empty, else under it. */
+  public boolean allowsRequestsFile(String file) {
+    return requestsFileDir.isEmpty() || Confinement.inside(requestsFileDir, file);
+  }
+}
