@@ -1,6 +1,8 @@
 package dev.trawl.fetch;
 
 import dev.trawl.error.ErrorKind;
+import dev.trawl.error.ErrorKinds;
+import dev.trawl.parse.ParsedPage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -22,11 +24,51 @@ public record FetchOutcome(String jobId, long index, long dispatchId, boolean ok
                            JsonObject data, JsonArray links, String body, ErrorKind errorKind, String errorMessage,
                            List<String> setCookies, long retryAfterMs, List<String> discovered, List<String> sitemaps) {
 
+  /** A page, robots.txt or sitemap that was answered with a 2xx and read as {@code parsed}. */
+  static FetchOutcome ok(Exchange exchange, Page page, ParsedPage parsed) {
+    return answered(exchange, page, parsed, null, null);
+  }
+
+  /** An answer outside 2xx: {@code http_status}, with the status line as the message. */
+  static FetchOutcome httpStatus(Exchange exchange, Page page) {
+    return answered(exchange, page, null, ErrorKind.HTTP_STATUS, page.statusLine());
+  }
+
+  /** A 2xx answer whose body could not be read as what it was fetched for (a sitemap that is none). */
+  static FetchOutcome unreadable(Exchange exchange, Page page, Throwable error) {
+    return answered(exchange, page, null, ErrorKinds.kindOf(error), ErrorKinds.messageOf(error));
+  }
+
+  /** A try that got no answer, or whose answer was refused or cut off; it keeps the cookies set on the way. */
+  static FetchOutcome failed(Exchange exchange, ErrorKind kind, String message) {
+    return unanswered(exchange.request, exchange.node, exchange.startedAt, exchange.elapsedMs(), kind, message,
+      exchange.cookiePairs());
+  }
+
   /** A try that never reached the network, or whose answer was lost. */
   public static FetchOutcome failed(FetchRequest request, String node, String startedAt, long elapsedMs,
                                     ErrorKind kind, String message) {
-    return new FetchOutcome(request.jobId(), request.index(), request.dispatchId(), false, 0, null, null, 0,
-      startedAt, elapsedMs, node, null, null, null, kind, message, List.of(), -1, List.of(), List.of());
+    return unanswered(request, node, startedAt, elapsedMs, kind, message, List.of());
+  }
+
+  private static FetchOutcome unanswered(FetchRequest req, String node, String startedAt, long elapsedMs,
+                                         ErrorKind kind, String message, List<String> setCookies) {
+    return new FetchOutcome(req.jobId(), req.index(), req.dispatchId(), false, 0, null, null, 0, startedAt, elapsedMs,
+      node, null, null, null, kind, message, setCookies, RetryAfter.NONE, List.of(), List.of());
+  }
+
+  private static FetchOutcome answered(Exchange exchange, Page page, ParsedPage parsed, ErrorKind kind, String message) {
+    FetchRequest req = exchange.request;
+    return new FetchOutcome(req.jobId(), req.index(), req.dispatchId(), kind == null, page.status(), page.finalUrl(),
+      page.contentType(), page.bytes(), exchange.startedAt, exchange.elapsedMs(), exchange.node,
+      parsed == null ? null : parsed.data(), parsed == null ? null : parsed.links(), parsed == null ? null : parsed.text(),
+      kind, message, exchange.cookiePairs(), page.retryAfterMs(), parsed == null ? List.of() : parsed.found(), List.of());
+  }
+
+  /** The same outcome with what a sitemap lists: its pages, or (for an index) its sitemaps. */
+  public FetchOutcome withDiscovered(List<String> pages, List<String> sitemaps) {
+    return new FetchOutcome(jobId, index, dispatchId, ok, status, finalUrl, contentType, bytes, startedAt, elapsedMs,
+      node, data, links, body, errorKind, errorMessage, setCookies, retryAfterMs, pages, sitemaps);
   }
 
   public JsonObject toJson() {
@@ -47,7 +89,8 @@ public record FetchOutcome(String jobId, long index, long dispatchId, boolean ok
       json.getBoolean("ok"), json.getInteger("status"), json.getString("finalUrl"), json.getString("contentType"),
       json.getLong("bytes"), json.getString("startedAt"), json.getLong("elapsedMs"), json.getString("node"),
       json.getJsonObject("data"), json.getJsonArray("links"), json.getString("body"),
-      json.getString("errorKind") == null ? null : ErrorKind.ofWire(json.getString("errorKind")), json.getString("errorMessage"), cookies, json.getLong("retryAfterMs"),
+      json.getString("errorKind") == null ? null : ErrorKind.ofWire(json.getString("errorKind")),
+      json.getString("errorMessage"), cookies, json.getLong("retryAfterMs"),
       strings(json.getJsonArray("discovered")), strings(json.getJsonArray("sitemaps")));
   }
 

@@ -1,2 +1,2 @@
-/** Fetching one try of one request: the shared WebClient, redirects, limits, error kinds. */
+/** Fetching one try of one request: the verticle, the exchange on the wire, redirects, limits, outcomes. */
 package dev.trawl.fetch;

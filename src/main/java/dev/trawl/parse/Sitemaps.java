@@ -1,4 +1,4 @@
-package dev.trawl.fetch;
+package dev.trawl.parse;
 
 import crawlercommons.sitemaps.AbstractSiteMap;
 import crawlercommons.sitemaps.SiteMap;
@@ -16,10 +16,10 @@ import java.util.List;
  * URL is only the sitemap's location, for resolving and checking its entries; its equals and
  * hashCode (which may resolve DNS) are never used.
  */
-final class Sitemaps {
+public final class Sitemaps {
 
   /** What a sitemap lists: pages, or (for an index) further sitemaps. */
-  record Read(List<String> pages, List<String> sitemaps) {
+  public record Read(List<String> pages, List<String> sitemaps) {
   }
 
   private Sitemaps() {

@@ -1,0 +1,34 @@
+package dev.trawl.config;
+
+import java.util.Set;
+
+/**
+ * What a fetch verticle reads of the node config, read once when it starts: the config tree is
+ * JSON, and these values are wanted on every request.
+ *
+ * @param nodeId               the name results give for this node ({@code node.id})
+ * @param maxBodyBytes         the largest body kept, after decompression ({@code fetch.maxBodyBytes})
+ * @param maxRedirects         redirects followed before {@code too_many_redirects} ({@code fetch.maxRedirects})
+ * @param blockPrivateNetworks whether private, loopback and link-local addresses are refused
+ * @param allowPrivateHosts    host names (lower case, as written in URLs) the guard lets through
+ * @param userAgent            the {@code User-Agent} sent unless a job sets its own
+ * @param parseOffloadBytes    bodies larger than this are parsed on a worker thread ({@code parse.offloadBytes})
+ * @param perHostPool          connections kept per host ({@code fetch.perHostPool})
+ */
+public record FetchSettings(String nodeId, long maxBodyBytes, int maxRedirects, boolean blockPrivateNetworks,
+                            Set<String> allowPrivateHosts, String userAgent, int parseOffloadBytes, int perHostPool) {
+
+  public FetchSettings {
+    allowPrivateHosts = Set.copyOf(allowPrivateHosts);
+  }
+
+  public static FetchSettings from(TrawlConfig cfg) {
+    return new FetchSettings(cfg.nodeId(), cfg.maxBodyBytes(), cfg.maxRedirects(), cfg.blockPrivateNetworks(),
+      cfg.allowPrivateHosts(), cfg.userAgent(), cfg.parseOffloadBytes(), cfg.perHostPool());
+  }
+
+  /** Whether the private-network guard checks where {@code host} resolves to. */
+  public boolean guards(String host) {
+    return blockPrivateNetworks && !allowPrivateHosts.contains(host);
+  }
+}

@@ -1,0 +1,241 @@
+package dev.trawl.fetch;
+
+import dev.trawl.config.FetchSettings;
+import dev.trawl.error.ErrorKind;
+import dev.trawl.error.TrawlFailure;
+import dev.trawl.web.HostKey;
+import dev.trawl.web.HostNames;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.client.impl.ClientPhase;
+import io.vertx.ext.web.client.impl.HttpContext;
+import io.vertx.ext.web.client.impl.WebClientInternal;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The exchange of one try on the wire: where to connect (the private-network guard), the request
+ * with its headers and cookies, redirects followed by hand so every hop is checked, and the body
+ * cut at {@code fetch.maxBodyBytes}. All fetch verticles of a node share one HTTP connection pool.
+ *
+ * <p>The only class that uses Vert.x internals, because nothing public does the job:
+ * {@link WebClientInternal#addInterceptor} with {@link HttpContext} and {@link ClientPhase} is the
+ * only way to reach the {@code HttpClientRequest} on the wire (to reset it when a try is aborted)
+ * and to see a response's headers before its body is read (to refuse a body declared too large or
+ * still encoded); {@link VertxInternal#nameResolver()} resolves a guarded host with the client's
+ * own resolver, so the address checked is the one connected to.
+ */
+final class Fetcher {
+
+  private static final int TCP_CONNECT_BACKSTOP_MS = 60_000;
+  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+
+  private final Vertx vertx;
+  private final FetchSettings settings;
+  private final WebClient client;
+  /** Lets the interceptor find the try a WebClient request belongs to. */
+  private final Map<HttpRequest<?>, Exchange> byRequest = new IdentityHashMap<>();
+  private Future<Void> tlsLoaded;
+
+  Fetcher(Vertx vertx, FetchSettings settings) {
+    this.vertx = vertx;
+    this.settings = settings;
+    PoolOptions pool = new PoolOptions().setHttp1MaxSize(settings.perHostPool()).setHttp2MaxSize(settings.perHostPool());
+    // The User-Agent is set per request (a job's own wins); the client's would be sent as well.
+    client = WebClient.wrap(vertx.createHttpClient(clientOptions(), pool), new WebClientOptions().setUserAgentEnabled(false));
+    ((WebClientInternal) client).addInterceptor(this::intercept);
+  }
+
+  private static HttpClientOptions clientOptions() {
+    return new HttpClientOptions()
+      .setShared(true)
+      .setName("trawl-fetch")
+      .setKeepAlive(true)
+      .setDecompressionSupported(true)
+      .setTcpNoDelay(true)
+      // A backstop only: each request's timeouts.connectMs bounds its own wait for a connection.
+      .setConnectTimeout(TCP_CONNECT_BACKSTOP_MS);
+  }
+
+  /** The answer to {@code exchange}'s request, after any redirects. */
+  Future<Page> fetch(Exchange exchange) {
+    FetchRequest req = exchange.request;
+    return fetchPage(exchange, req.url(), req.method(), req.body(), 0);
+  }
+
+  private Future<Page> fetchPage(Exchange exchange, String url, String method, String body, int hop) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      return Future.failedFuture(new TrawlFailure(ErrorKind.INVALID_REQUEST, "invalid URL " + url));
+    }
+    Future<Void> ready = "https".equalsIgnoreCase(uri.getScheme()) ? tlsLoaded() : Future.succeededFuture();
+    return ready
+      .compose(v -> serverFor(uri))
+      .compose(server -> send(exchange, uri, method, body, server))
+      .compose(response -> followOrFinish(exchange, uri, method, body, hop, response));
+  }
+
+  /**
+   * The JDK's TLS classes, loaded on a worker thread when the first https URL comes: loading them
+   * on the event loop would stall it (hundreds of ms on a cold JVM), and a job of plain http URLs
+   * never pays for them at all. A failed load only means the request loads them itself.
+   */
+  private Future<Void> tlsLoaded() {
+    if (tlsLoaded == null) {
+      tlsLoaded = vertx.executeBlocking(Fetcher::loadTls, false).<Void>mapEmpty().otherwiseEmpty();
+    }
+    return tlsLoaded;
+  }
+
+  private static Void loadTls() throws java.security.NoSuchAlgorithmException {
+    javax.net.ssl.SSLContext.getDefault().createSSLEngine().getSupportedCipherSuites();
+    return null;
+  }
+
+  private Future<Page> followOrFinish(Exchange exchange, URI uri, String method, String body, int hop,
+                                     HttpResponse<Buffer> response) {
+    exchange.keepCookies(response.cookies());
+    String location = response.getHeader(HttpHeaders.LOCATION);
+    if (!REDIRECTS.contains(response.statusCode()) || location == null) {
+      return Future.succeededFuture(new Page(uri.toString(), response));
+    }
+    if (hop >= settings.maxRedirects()) {
+      return Future.failedFuture(new TrawlFailure(ErrorKind.TOO_MANY_REDIRECTS,
+        "more than fetch.maxRedirects=" + settings.maxRedirects() + " redirects, last to " + location));
+    }
+    URI next = Redirects.resolve(uri, location);
+    if (next == null) {
+      return Future.failedFuture(new TrawlFailure(ErrorKind.INVALID_REQUEST,
+        "redirect to " + location + " is not an http(s) URL; not followed"));
+    }
+    boolean toGet = Redirects.becomesGet(response.statusCode(), method);
+    return fetchPage(exchange, next.toString(), toGet ? "GET" : method, toGet ? null : body, hop + 1);
+  }
+
+  /**
+   * Where to connect. A host that is an address in any spelling ({@code 127.1}, {@code 0x7f000001})
+   * is connected to as that address. With {@code fetch.blockPrivateNetworks} on, a name is resolved
+   * here and checked, and the connection goes to that very address, so no second DNS answer can
+   * slip past the check; otherwise the client resolves names itself (null).
+   */
+  private Future<SocketAddress> serverFor(URI uri) {
+    String host = HostNames.hostOf(uri);
+    if (host == null) {
+      return Future.failedFuture(new TrawlFailure(ErrorKind.INVALID_REQUEST, "no host in " + uri));
+    }
+    InetAddress literal;
+    try {
+      literal = HostNames.literalAddress(host);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new TrawlFailure(ErrorKind.INVALID_REQUEST, e.getMessage()));
+    }
+    boolean guarded = settings.guards(host);
+    if (literal == null && !guarded) {
+      return Future.succeededFuture(null);
+    }
+    Future<InetAddress> address = literal != null ? Future.succeededFuture(literal)
+      : ((VertxInternal) vertx).nameResolver().resolve(host);
+    return address.compose(resolved -> guarded && PrivateAddresses.isBlocked(resolved)
+      ? Future.failedFuture(blocked(host, resolved))
+      : Future.succeededFuture(SocketAddress.inetSocketAddress(new InetSocketAddress(resolved, HostNames.portOf(uri)))));
+  }
+
+  private static TrawlFailure blocked(String host, InetAddress resolved) {
+    return new TrawlFailure(ErrorKind.BLOCKED, host + " is " + resolved.getHostAddress()
+      + ", a private address (fetch.blockPrivateNetworks)");
+  }
+
+  private Future<HttpResponse<Buffer>> send(Exchange exchange, URI uri, String method, String body,
+                                            SocketAddress server) {
+    FetchRequest req = exchange.request;
+    HttpRequest<Buffer> request = client
+      .requestAbs(HttpMethod.valueOf(method), server, uri.toString())
+      .followRedirects(false)
+      .connectTimeout(req.timeouts().connectMs())
+      .idleTimeout(req.timeouts().idleMs())
+      .as(new LimitedBody(settings.maxBodyBytes(), max -> exchange.abort(new TrawlFailure(ErrorKind.TOO_LARGE,
+        "body larger than fetch.maxBodyBytes=" + max))));
+    request.putHeaders(headersFor(exchange, uri));
+    byRequest.put(request, exchange);
+    Future<HttpResponse<Buffer>> sent = body == null ? request.send() : request.sendBuffer(Buffer.buffer(body));
+    return sent.andThen(done -> byRequest.remove(request));
+  }
+
+  private MultiMap headersFor(Exchange exchange, URI uri) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    headers.set(HttpHeaders.USER_AGENT, settings.userAgent());
+    exchange.request.headers().forEach(headers::set);
+    if (!HostKey.sameHost(uri, URI.create(exchange.request.url()))) {
+      headers.remove(HttpHeaders.AUTHORIZATION); // never hand credentials to another host on a redirect
+    }
+    if (exchange.hasCookies()) {
+      headers.set(HttpHeaders.COOKIE, exchange.cookieHeaderOver(headers.get(HttpHeaders.COOKIE)));
+    }
+    return headers;
+  }
+
+  /** Sees every phase of every WebClient exchange of this fetcher. */
+  private void intercept(HttpContext<?> ctx) {
+    Exchange exchange = byRequest.get(ctx.request());
+    if (exchange != null && ctx.phase() == ClientPhase.SEND_REQUEST) {
+      exchange.attach(ctx.clientRequest());
+    }
+    TrawlFailure refused = exchange != null && ctx.phase() == ClientPhase.RECEIVE_RESPONSE ? refusal(ctx) : null;
+    if (refused != null) {
+      // Refused before reading a byte; failing the context (not just returning) lets the
+      // WebClient settle its future, and the abort resets the connection under it.
+      exchange.abort(refused);
+      ctx.fail(refused);
+      return;
+    }
+    ctx.next();
+  }
+
+  /**
+   * Why a response is refused on its headers, or null: a {@code Content-Length} over the limit, or
+   * a {@code Content-Encoding} still there. The client decodes gzip and deflate and then drops the
+   * header; one that remains ({@code br} without a decoder, {@code gzip, gzip}) means the body is
+   * still encoded.
+   */
+  private TrawlFailure refusal(HttpContext<?> ctx) {
+    String length = ctx.clientResponse().getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (over(length, settings.maxBodyBytes())) {
+      return new TrawlFailure(ErrorKind.TOO_LARGE, "Content-Length " + length + " is over fetch.maxBodyBytes="
+        + settings.maxBodyBytes());
+    }
+    String encoding = ctx.clientResponse().getHeader(HttpHeaders.CONTENT_ENCODING);
+    if (encoding == null || encoding.isBlank() || encoding.trim().equalsIgnoreCase("identity")) {
+      return null;
+    }
+    return new TrawlFailure(ErrorKind.PARSE, "the body is encoded as '" + encoding
+      + "', which Trawl cannot decode; its bytes are not reported as a page");
+  }
+
+  private static boolean over(String length, long max) {
+    try {
+      return length != null && Long.parseLong(length.trim()) > max;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package dev.trawl.parse;
+
+import dev.trawl.error.ErrorKind;
+import dev.trawl.error.ErrorKinds;
+import dev.trawl.error.TrawlFailure;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * Reads fetched bodies for a fetcher: pages through {@link Extractor}, with the links worth
+ * following picked by {@link Links}; sitemaps through {@link Sitemaps}; robots.txt as text. Small
+ * pages are read in place; pages over {@code parse.offloadBytes}, and every sitemap, on a worker
+ * thread, never on the event loop. One per fetch verticle, used on its event loop.
+ */
+public final class PageReader {
+
+  private static final Future<ParsedPage> NOTHING_WANTED = Future.succeededFuture(ParsedPage.EMPTY);
+  /** Jobs are few, so the compiled filters of their crawls are too; the bound is a backstop. */
+  private static final int MAX_CACHED_FILTERS = 64;
+
+  private final Vertx vertx;
+  private final int offloadBytes;
+  private final Map<FollowSpec, Links> linksByFollow = new HashMap<>();
+
+  /** @param offloadBytes pages larger than this are parsed on a worker thread */
+  public PageReader(Vertx vertx, int offloadBytes) {
+    this.vertx = vertx;
+    this.offloadBytes = offloadBytes;
+  }
+
+  /**
+   * A page of a job at {@code url}: what {@code parse} extracts, its text when {@code keepText},
+   * and, for a crawl ({@code follow} not null), the links to follow, normalised and filtered.
+   * Fails with a {@link TrawlFailure} of kind {@code content_type} or {@code parse}.
+   */
+  public Future<ParsedPage> page(ParseSpec parse, FollowSpec follow, boolean keepText,
+                                 byte[] body, String contentType, String url) {
+    if (parse.as() == ParseAs.NONE && !keepText && follow == null) {
+      return NOTHING_WANTED;
+    }
+    String followSelector = follow == null ? null : follow.links();
+    Links links = follow == null ? null : linksFor(follow);
+    // Normalising the links of a big page is work too: it goes wherever the parsing goes.
+    Callable<ParsedPage> work = () -> {
+      ParsedPage parsed = Extractor.extract(parse, body, contentType, url, keepText, followSelector);
+      return links == null ? parsed : parsed.withFound(links.follow(url, parsed.found()));
+    };
+    return body.length > offloadBytes ? vertx.executeBlocking(work, false) : inPlace(work);
+  }
+
+  /**
+   * A sitemap or sitemap index at {@code url} (XML, text, gzipped), its pages filtered as a crawl's
+   * links when {@code follow} is given. Fails with a {@link TrawlFailure} of kind {@code parse}
+   * when the body is no sitemap.
+   */
+  public Future<Sitemaps.Read> sitemap(FollowSpec follow, byte[] body, String contentType, String url) {
+    Links links = follow == null ? null : linksFor(follow);
+    return vertx.executeBlocking(() -> {
+        Sitemaps.Read read = Sitemaps.read(contentType, body, url);
+        return links == null ? read : new Sitemaps.Read(links.follow(url, read.pages()), read.sitemaps());
+      }, false)
+      .recover(error -> Future.failedFuture(
+        new TrawlFailure(ErrorKind.PARSE, "not a sitemap: " + ErrorKinds.messageOf(error))));
+  }
+
+  /** A robots.txt as text (UTF-8); crawler-commons reads its rules where they are used. */
+  public ParsedPage robots(byte[] body) {
+    return new ParsedPage(null, null, new String(body, StandardCharsets.UTF_8), List.of());
+  }
+
+  private static <T> Future<T> inPlace(Callable<T> work) {
+    try {
+      return Future.succeededFuture(work.call());
+    } catch (Exception e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private Links linksFor(FollowSpec follow) {
+    if (linksByFollow.size() > MAX_CACHED_FILTERS) {
+      linksByFollow.clear();
+    }
+    return linksByFollow.computeIfAbsent(follow, Links::new);
+  }
+}

@@ -1,0 +1,95 @@
+package dev.trawl.parse;
+
+import dev.trawl.error.ErrorKind;
+import dev.trawl.error.TrawlFailure;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ExtendWith(VertxExtension.class)
+@Timeout(10)
+class PageReaderTest {
+
+  private static final String PAGE = "<html><body><a href=\"/x#top\">x</a><a href=\"/x\">again</a>"
+    + "<a href=\"http://b.example/y\">elsewhere</a><a href=\"/private/z\">z</a></body></html>";
+  private static final String URLSET = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+    + "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+    + "<url><loc>http://a.example/one</loc></url><url><loc>http://a.example/private/two</loc></url></urlset>";
+  private static final String INDEX = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+    + "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+    + "<sitemap><loc>http://a.example/pages.xml</loc></sitemap></sitemapindex>";
+  private static final FollowSpec SAME_HOST_NOT_PRIVATE =
+    new FollowSpec("a[href]", 1, true, List.of(), List.of("/private/"), 100, false);
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aPageNobodyReadsIsNotParsed(Vertx vertx) {
+    ParseSpec none = new ParseSpec(ParseAs.NONE, List.of(), java.util.Map.of(), false);
+    ParsedPage page = new PageReader(vertx, 1024).page(none, null, false, bytes("\u0000not html"), "text/html",
+      "http://a.example/").await();
+    assertSame(ParsedPage.EMPTY, page);
+  }
+
+  @Test
+  void aCrawlGetsTheLinksWorthFollowingNormalisedFilteredAndOnce(Vertx vertx) {
+    ParsedPage page = new PageReader(vertx, 1024).page(ParseSpec.DEFAULT, SAME_HOST_NOT_PRIVATE, false, bytes(PAGE),
+      "text/html", "http://a.example/start").await();
+    assertEquals(List.of("http://a.example/x"), page.found());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"4096, true", "16, false"})
+  void aPageOverTheOffloadSizeIsParsedOffTheEventLoop(int offloadBytes, boolean answeredInPlace, Vertx vertx) {
+    PageReader reader = new PageReader(vertx, offloadBytes);
+    Promise<Boolean> inPlace = Promise.promise();
+    vertx.runOnContext(v -> {
+      Future<ParsedPage> parsed = reader.page(ParseSpec.DEFAULT, null, false, bytes(PAGE), "text/html", "http://a.example/");
+      inPlace.complete(parsed.isComplete());
+    });
+    assertEquals(answeredInPlace, inPlace.future().await());
+  }
+
+  @Test
+  void aSitemapsPagesAreFilteredAsACrawlsLinks(Vertx vertx) {
+    Sitemaps.Read read = new PageReader(vertx, 1024).sitemap(SAME_HOST_NOT_PRIVATE, bytes(URLSET), "application/xml",
+      "http://a.example/sitemap.xml").await();
+    assertEquals(List.of("http://a.example/one"), read.pages());
+  }
+
+  @Test
+  void aSitemapIndexListsItsSitemaps(Vertx vertx) {
+    Sitemaps.Read read = new PageReader(vertx, 1024).sitemap(null, bytes(INDEX), "application/xml",
+      "http://a.example/sitemap.xml").await();
+    assertEquals(List.of("http://a.example/pages.xml"), read.sitemaps());
+  }
+
+  @Test
+  void aBodyThatIsNoSitemapFailsAsParse(Vertx vertx) {
+    Throwable error = new PageReader(vertx, 1024).sitemap(null, bytes("{\"not\": \"xml\"}"), "application/json",
+      "http://a.example/sitemap.xml").transform(done -> Future.succeededFuture(done.cause())).await();
+    assertEquals(ErrorKind.PARSE, ((TrawlFailure) error).kind());
+    assertTrue(error.getMessage().startsWith("not a sitemap: "), error.getMessage());
+  }
+
+  @Test
+  void robotsTxtIsKeptAsText(Vertx vertx) {
+    ParsedPage robots = new PageReader(vertx, 1024).robots(bytes("User-agent: *\nDisallow: /private/\n"));
+    assertEquals("User-agent: *\nDisallow: /private/\n", robots.text());
+  }
+}
