@@ -43,11 +43,30 @@ public record Rejection(int code, JsonObject body) {
     return new Rejection(ReplyCodes.UNAVAILABLE, new JsonObject().put("error", error));
   }
 
+  /** A future failed with this carries the rejection to whoever answers the call. */
+  private static final class Failure extends RuntimeException {
+    private final transient Rejection rejection;
+
+    Failure(Rejection rejection) {
+      super(rejection.error(), null, false, false);
+      this.rejection = rejection;
+    }
+  }
+
+  /** This rejection as a failure, for a future that fails with it; {@link #of} reads it back. */
+  public RuntimeException asFailure() {
+    return new Failure(this);
+  }
+
   /**
-   * The rejection a reply failure carries, or null when the failure is not one (no handler, a
-   * timeout, a failure without a code). 400 and 429 carry their JSON body; others a plain message.
+   * The rejection a failure carries: one made by {@link #asFailure}, or a reply failure with a
+   * code (400 and 429 carry their JSON body; others a plain message). Null when the failure is
+   * not one (no handler, a timeout, a failure without a code).
    */
   public static Rejection of(Throwable failure) {
+    if (failure instanceof Failure carried) {
+      return carried.rejection;
+    }
     if (!(failure instanceof ReplyException reply) || reply.failureType() != ReplyFailure.RECIPIENT_FAILURE
       || reply.failureCode() <= 0) {
       return null;

@@ -1,7 +1,9 @@
 package dev.trawl.job;
 
+import dev.trawl.fetch.FetchOutcome;
 import dev.trawl.parse.FollowSpec;
 import dev.trawl.parse.Links;
+import dev.trawl.web.HostKey;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,6 +14,8 @@ import java.util.Set;
  * The crawl of a job with {@code follow}: the URLs already enqueued ({@link SeenSet}), the pages
  * found and not fetched yet ({@link Frontier}, spilling to disk), and the sitemaps read. It is the
  * job's source: the job's own requests first, then what the crawl found, each with the next index.
+ * With {@code follow.sitemaps}, the first request of each origin also reads the sitemaps its
+ * robots.txt names and {@code /sitemap.xml}, and their pages join the crawl at depth 0.
  */
 final class Crawl implements RequestSource {
 
@@ -20,8 +24,9 @@ final class Crawl implements RequestSource {
   /** Sitemaps are looked for on at most this many origins of the job's own requests. */
   static final int MAX_SITEMAP_ORIGINS = 100;
 
-  final FollowSpec follow;
-  private final Job job;
+  private final FollowSpec follow;
+  private final JobRun run;
+  private final Engine engine;
   private final RequestSource seeds;
   private final SeenSet seen = new SeenSet();
   private final Frontier frontier;
@@ -29,11 +34,13 @@ final class Crawl implements RequestSource {
   private final Set<String> sitemapOrigins = new HashSet<>();
   private long pages;
   /** Sitemap fetches under way: the crawl is not over while one may still add pages. */
-  int sitemapsInFlight;
+  private int sitemapsInFlight;
+  private Runnable onReady = () -> { };
 
-  Crawl(Job job, RequestSource seeds, Frontier frontier) {
-    this.job = job;
-    this.follow = job.spec.follow();
+  Crawl(JobRun run, Engine engine, RequestSource seeds, Frontier frontier) {
+    this.run = run;
+    this.engine = engine;
+    this.follow = run.spec().follow();
     this.seeds = seeds;
     this.frontier = frontier;
   }
@@ -63,6 +70,7 @@ final class Crawl implements RequestSource {
 
   @Override
   public void onReady(Runnable listener) {
+    onReady = listener;
     seeds.onReady(listener);
     frontier.onReady(listener);
   }
@@ -91,7 +99,7 @@ final class Crawl implements RequestSource {
   }
 
   /** Enqueues pages a sitemap lists, as seeds of the crawl (depth 0). */
-  void fromSitemap(List<String> links) {
+  private void fromSitemap(List<String> links) {
     enqueue(0, links);
   }
 
@@ -103,7 +111,7 @@ final class Crawl implements RequestSource {
       }
       if (seen.add(url)) {
         pages++;
-        entries.add((job.total++) + "\t" + depth + "\t" + url);
+        entries.add(run.tally().addRequest() + "\t" + depth + "\t" + url);
       }
     }
     frontier.addAll(entries);
@@ -116,13 +124,39 @@ final class Crawl implements RequestSource {
       entry.substring(second + 1), Integer.parseInt(entry.substring(first + 1, second)));
   }
 
-  /** True the first time an origin of the job's requests is seen, while sitemaps are wanted. */
-  boolean firstSightOf(String origin) {
-    return follow.sitemaps() && sitemapOrigins.size() < MAX_SITEMAP_ORIGINS && sitemapOrigins.add(origin);
+  /** Reads the sitemaps of the request's origin, the first time the crawl meets that origin. */
+  void noticeOrigin(RequestSpec request) {
+    String origin = HostKey.originOf(request.url());
+    if (follow.sitemaps() && sitemapOrigins.size() < MAX_SITEMAP_ORIGINS && sitemapOrigins.add(origin)) {
+      readSitemapsOf(origin);
+    }
   }
 
-  /** True when this sitemap has not been read for the job yet and the cap allows one more. */
-  boolean shouldRead(String sitemapUrl) {
-    return sitemapsRead.size() < MAX_SITEMAPS && sitemapsRead.add(sitemapUrl);
+  /** Seeds the crawl from the sitemaps robots.txt names and from /sitemap.xml of a new origin. */
+  private void readSitemapsOf(String origin) {
+    sitemapsInFlight++; // keeps the crawl open while robots.txt is read
+    engine.robots().verdict(origin).onSuccess(verdict -> {
+      sitemapsInFlight--;
+      List<String> sitemaps = new ArrayList<>(verdict.sitemaps());
+      sitemaps.add(origin + "/sitemap.xml");
+      sitemaps.forEach(this::readSitemap);
+      onReady.run();
+    });
+  }
+
+  private void readSitemap(String url) {
+    if (run.endIsDecided() || sitemapsRead.size() >= MAX_SITEMAPS || !sitemapsRead.add(url)) {
+      return;
+    }
+    sitemapsInFlight++;
+    engine.fetchSitemap(run, url).onComplete(reply -> {
+      sitemapsInFlight--;
+      FetchOutcome read = reply.succeeded() ? reply.result() : null;
+      if (read != null && read.ok() && !run.endIsDecided()) {
+        fromSitemap(read.discovered());
+        read.sitemaps().forEach(this::readSitemap);
+      }
+      onReady.run();
+    });
   }
 }

@@ -30,6 +30,8 @@ final class Frontier {
   private AsyncFile spill;
   private Future<AsyncFile> opening;
   private long spilled;
+  /** Where the next spill write goes: writes are placed in the order they are made, whenever the file opens. */
+  private long spillEnd;
   private long readPosition;
   private boolean reading;
   private Buffer partial = Buffer.buffer();
@@ -89,30 +91,29 @@ final class Frontier {
       .recover(error -> Future.succeededFuture());
   }
 
-  private void write(Buffer line) {
+  private void write(Buffer lines) {
     if (opening == null) {
       opening = vertx.fileSystem().open(spillPath, new OpenOptions().setRead(true).setWrite(true)
         .setCreate(true).setTruncateExisting(true)).onSuccess(file -> spill = file);
     }
-    opening.onSuccess(file -> {
-      long start = file.getWritePos();
-      unfinished.add(start);
-      file.write(line).onComplete(done -> {
-        unfinished.remove(start);
-        if (done.failed()) {
-          onError.run();
-        } else if (memory.isEmpty()) {
-          refill();
-        }
-      });
-    }).onFailure(error -> onError.run());
+    long start = spillEnd;
+    spillEnd += lines.length();
+    unfinished.add(start);
+    opening.compose(file -> file.write(lines, start)).onComplete(done -> {
+      unfinished.remove(start);
+      if (done.failed()) {
+        onError.run();
+      } else if (memory.isEmpty()) {
+        refill();
+      }
+    });
   }
 
   private void refill() {
     if (reading || spill == null || spilled == 0) {
       return;
     }
-    long whole = unfinished.isEmpty() ? spill.getWritePos() : unfinished.first();
+    long whole = unfinished.isEmpty() ? spillEnd : unfinished.first();
     int length = (int) Math.min(CHUNK, whole - readPosition);
     if (length <= 0) {
       return;
@@ -126,7 +127,9 @@ final class Frontier {
       }
       readPosition += read.result().length();
       takeLines(read.result());
-      onReady.run();
+      // Never from inside poll() (a read that finished before its callback was attached runs it
+      // at once): a listener that polls would take newer entries before poll() returns an older one.
+      vertx.runOnContext(v -> onReady.run());
     });
   }
 

@@ -17,11 +17,14 @@ import java.util.Map;
  */
 final class HostGate<T> {
 
+  /** The last start of a host nothing has started to yet: far enough back for any gap. */
+  private static final long NEVER = Long.MIN_VALUE / 2;
+
   private static final class Host<T> {
     int inFlight;
     /** A larger gap than the job's, from robots.txt's Crawl-delay. */
     long minGapNanos;
-    long lastStartNanos = Long.MIN_VALUE / 2;
+    long lastStartNanos = NEVER;
     final ArrayDeque<T> parked = new ArrayDeque<>();
   }
 
@@ -109,13 +112,17 @@ final class HostGate<T> {
     forgetIdle(now);
   }
 
-  /** When the earliest host held back only by the delay may start, or -1 if none is. */
+  /**
+   * When the earliest host held back only by the gap may start (possibly a moment that has just
+   * passed), or -1 if none is. A host nothing has started to yet is not held by a gap.
+   */
   long nextStartNanos(long now) {
     long earliest = -1;
     for (Host<T> h : hosts.values()) {
-      if (!h.parked.isEmpty() && (perHost == 0 || h.inFlight < perHost)) {
+      boolean heldByGap = h.lastStartNanos != NEVER && (perHost == 0 || h.inFlight < perHost);
+      if (!h.parked.isEmpty() && heldByGap) {
         long at = h.lastStartNanos + gapOf(h);
-        earliest = earliest < 0 ? at : Math.min(earliest, at);
+        earliest = earliest == -1 ? at : Math.min(earliest, at);
       }
     }
     return earliest;

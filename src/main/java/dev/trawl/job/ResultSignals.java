@@ -22,9 +22,13 @@ final class ResultSignals {
   private final Promise<Void> someOk = Promise.promise();
   private final Promise<Boolean> firstSettled = Promise.promise();
   private final Promise<JobState> stopped = Promise.promise();
+  /** Built once: whichever of the decision and a stop completes first stays the answer. */
+  private final Future<JobState> ending;
 
   ResultSignals(Mode mode) {
     this.mode = mode;
+    this.ending = Future.any(decision(), stopped.future()).map(any -> any.resultAt(0) != null
+      ? any.<JobState>resultAt(0) : any.<JobState>resultAt(1));
   }
 
   void onResult(boolean ok) {
@@ -50,8 +54,7 @@ final class ResultSignals {
 
   /** How the job ends: the mode's decision raced against a stop. */
   Future<JobState> ending() {
-    return Future.any(decision(), stopped.future()).map(any -> any.resultAt(0) != null
-      ? any.<JobState>resultAt(0) : any.<JobState>resultAt(1));
+    return ending;
   }
 
   private Future<JobState> decision() {

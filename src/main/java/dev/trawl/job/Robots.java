@@ -2,13 +2,15 @@ package dev.trawl.job;
 
 import crawlercommons.robots.BaseRobotRules;
 import crawlercommons.robots.SimpleRobotRulesParser;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -23,58 +25,98 @@ final class Robots {
 
   static final long TTL_MS = 3_600_000;
   static final int MAX_ORIGINS = 10_000;
+  /** The longest Crawl-delay honoured. */
+  static final long MAX_CRAWL_DELAY_MS = 60_000;
   private static final long[] RETRY_MS = {500, 1000, 2000};
 
   /** What a fetch of robots.txt gave: a status (0 when it failed before one) and the body. */
   record Answer(int status, String contentType, String body) {
   }
 
-  /** The rules of an origin, or why there are none. */
-  record Verdict(BaseRobotRules rules, String unavailable) {
-    boolean allows(String url) {
-      return unavailable == null && rules.isAllowed(url);
+  /** What robots.txt says of an origin: its rules, or why there are none. */
+  sealed interface Verdict permits Rules, Unavailable {
+    boolean allows(String url);
+
+    /** The Crawl-delay in ms, capped at {@link #MAX_CRAWL_DELAY_MS}; 0 when none. */
+    long crawlDelayMs();
+
+    /** The sitemaps the rules list. */
+    List<String> sitemaps();
+  }
+
+  record Rules(BaseRobotRules rules) implements Verdict {
+    @Override
+    public boolean allows(String url) {
+      return rules.isAllowed(url);
+    }
+
+    @Override
+    public long crawlDelayMs() {
+      long delay = rules.getCrawlDelay();
+      return delay <= 0 ? 0 : Math.min(delay, MAX_CRAWL_DELAY_MS);
+    }
+
+    @Override
+    public List<String> sitemaps() {
+      return rules.getSitemaps();
+    }
+  }
+
+  /** robots.txt could not be had: every URL of the origin is blocked for now. */
+  record Unavailable(String why) implements Verdict {
+    @Override
+    public boolean allows(String url) {
+      return false;
+    }
+
+    @Override
+    public long crawlDelayMs() {
+      return 0;
+    }
+
+    @Override
+    public List<String> sitemaps() {
+      return List.of();
     }
   }
 
   private static final class Entry {
-    Verdict verdict;
+    final Promise<Verdict> verdict = Promise.promise();
     long expiresAt;
     int failures;
-    final List<Consumer<Verdict>> waiting = new ArrayList<>();
   }
 
   private final SimpleRobotRulesParser parser = new SimpleRobotRulesParser();
   private final List<String> agentNames;
-  private final Function<String, io.vertx.core.Future<Answer>> fetch;
-  private final io.vertx.core.Vertx vertx;
+  private final Function<String, Future<Answer>> fetch;
+  private final Vertx vertx;
   private final Map<String, Entry> byOrigin = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-      return size() > MAX_ORIGINS && eldest.getValue().waiting.isEmpty();
+      return size() > MAX_ORIGINS && eldest.getValue().verdict.future().isComplete();
     }
   };
 
-  Robots(io.vertx.core.Vertx vertx, String userAgent, Function<String, io.vertx.core.Future<Answer>> fetch) {
+  Robots(Vertx vertx, String userAgent, Function<String, Future<Answer>> fetch) {
+    // crawler-commons turns a Crawl-delay over its own maximum (5 min) into "disallow all";
+    // Trawl caps the delay instead (Rules#crawlDelayMs), so the parser is told to keep any.
+    parser.setMaxCrawlDelay(Long.MAX_VALUE);
     this.vertx = vertx;
     this.fetch = fetch;
-    String token = userAgent.split("[/ ]")[0].toLowerCase(java.util.Locale.ROOT);
+    String token = userAgent.split("[/ ]")[0].toLowerCase(Locale.ROOT);
     this.agentNames = List.of(token.isEmpty() ? "trawl" : token);
   }
 
-  /** Calls {@code then} with the origin's verdict: at once when known, else after fetching it. */
-  void verdict(String origin, Consumer<Verdict> then) {
+  /** The origin's verdict: at once when known, else once robots.txt is fetched. */
+  Future<Verdict> verdict(String origin) {
     Entry entry = byOrigin.get(origin);
-    long now = System.currentTimeMillis();
-    if (entry != null && entry.verdict != null && entry.expiresAt > now) {
-      then.accept(entry.verdict);
-      return;
-    }
-    if (entry == null || entry.verdict != null) {
+    boolean known = entry != null && entry.verdict.future().isComplete();
+    if (entry == null || known && entry.expiresAt <= System.currentTimeMillis()) {
       entry = new Entry();
       byOrigin.put(origin, entry);
       load(origin, entry);
     }
-    entry.waiting.add(then);
+    return entry.verdict.future();
   }
 
   private void load(String origin, Entry entry) {
@@ -84,7 +126,7 @@ final class Robots {
       if (answer.status() >= 500 || answer.status() == 0 || answer.status() == 429) {
         deferOrGiveUp(origin, entry, answer.status());
       } else {
-        settle(entry, new Verdict(parse(url, answer), null));
+        settle(entry, new Rules(parse(url, answer)));
       }
     });
   }
@@ -103,25 +145,13 @@ final class Robots {
       return;
     }
     String why = status == 0 ? "could not be fetched" : "answered HTTP " + status;
-    settle(entry, new Verdict(null, "robots.txt of " + origin + " " + why + " " + (RETRY_MS.length + 1)
+    settle(entry, new Unavailable("robots.txt of " + origin + " " + why + " " + (RETRY_MS.length + 1)
       + " times; the host is deferred"));
   }
 
   private void settle(Entry entry, Verdict verdict) {
-    entry.verdict = verdict;
     // A deferral answers the requests that waited for it; the next request asks robots.txt again.
-    entry.expiresAt = System.currentTimeMillis() + (verdict.unavailable() == null ? TTL_MS : 0);
-    List<Consumer<Verdict>> waiting = new ArrayList<>(entry.waiting);
-    entry.waiting.clear();
-    waiting.forEach(w -> w.accept(verdict));
-  }
-
-  /** The Crawl-delay of the rules in ms, capped at a minute; 0 when none. */
-  static long crawlDelayMs(Verdict verdict) {
-    if (verdict.rules() == null) {
-      return 0;
-    }
-    long delay = verdict.rules().getCrawlDelay();
-    return delay <= 0 ? 0 : Math.min(delay, 60_000);
+    entry.expiresAt = System.currentTimeMillis() + (verdict instanceof Unavailable ? 0 : TTL_MS);
+    entry.verdict.complete(verdict);
   }
 }

@@ -1,0 +1,101 @@
+package dev.trawl.job;
+
+import dev.trawl.bus.Rejection;
+import dev.trawl.config.JobSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.IntSupplier;
+
+/**
+ * Whether a submitted job is taken: a valid spec, room in the queue, a {@code requestsFile} that
+ * may be read and is not over {@code jobs.maxRequests}, and a node that is not stopping. A taken
+ * job is queued here and registered in the cluster's job directory. Every refusal is a
+ * {@link Rejection} (400, 429 or 503).
+ */
+final class Admission {
+
+  private static final System.Logger LOG = System.getLogger(Admission.class.getName());
+
+  private final Vertx vertx;
+  private final JobSettings settings;
+  private final JobTable table;
+  private final JobDirectory directory;
+  private final IntSupplier running;
+  /** Set when the node is stopping: no new job is accepted. */
+  private boolean closed;
+
+  Admission(Vertx vertx, JobSettings settings, JobTable table, JobDirectory directory, IntSupplier running) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.table = table;
+    this.directory = directory;
+    this.running = running;
+  }
+
+  /** The node is stopping: every later submit is refused with 503. */
+  void close() {
+    closed = true;
+  }
+
+  /** A new job, validated and counted, not queued yet; fails with a {@link Rejection}. */
+  Future<JobRun> admit(JsonObject body) {
+    if (body == null) {
+      return Future.failedFuture(Rejection.invalidJob(List.of("the job must be a JSON object")).asFailure());
+    }
+    if (closed) {
+      return Future.failedFuture(stopping());
+    }
+    JobSpec.Parsed parsed = JobSpec.parse(body, settings.defaults(), settings.maxRequests(), settings.robotsDefault());
+    if (!parsed.problems().isEmpty()) {
+      return Future.failedFuture(Rejection.invalidJob(parsed.problems().list()).asFailure());
+    }
+    if (running.getAsInt() >= settings.maxConcurrent() && table.queuedCount() >= settings.queueCapacity()) {
+      return Future.failedFuture(Rejection.queueFull().asFailure());
+    }
+    return countRequests(parsed.spec())
+      .recover(error -> Future.failedFuture(Rejection.invalidJob(List.of(error.getMessage())).asFailure()))
+      .compose(total -> closed ? Future.failedFuture(stopping()) : Future.succeededFuture(create(parsed.spec(), total)));
+  }
+
+  private static RuntimeException stopping() {
+    return Rejection.unavailable("this node is stopping and accepts no new jobs").asFailure();
+  }
+
+  private JobRun create(JobSpec spec, long total) {
+    String id = UUID.randomUUID().toString();
+    String output = Path.of(settings.sinkDir(), spec.name(), id + ".jsonl").toString();
+    return new JobRun(id, settings.nodeId(), spec, output, total);
+  }
+
+  /** Queues the job and answers, once the cluster knows this node coordinates it, with {@code {"id", "state"}}. */
+  Future<JsonObject> register(JobRun run) {
+    table.enqueue(run);
+    String id = run.id();
+    return directory.register(id, settings.nodeId(), run.spec().name(), run.output())
+      .onFailure(error -> LOG.log(System.Logger.Level.WARNING,
+        "job {0}: not in the cluster's job directory, only this node can answer for it: {1}", id, error.getMessage()))
+      .transform(registered -> Future.succeededFuture(
+        new JsonObject().put("id", id).put("state", run.summary().getString("state"))));
+  }
+
+  /** Inline jobs are counted at once; a file is counted on a worker thread, without holding it. */
+  private Future<Long> countRequests(JobSpec spec) {
+    if (spec.requests() != null) {
+      return Future.succeededFuture((long) spec.requests().size());
+    }
+    String file = spec.requestsFile();
+    if (!settings.allowsRequestsFile(file)) {
+      return Future.failedFuture("requestsFile: " + file + " is outside jobs.requestsFileDir=" + settings.requestsFileDir());
+    }
+    return vertx.executeBlocking(() -> LineCounter.count(Path.of(file)), false)
+      .recover(error -> Future.failedFuture("requestsFile: cannot read " + file + ": " + error.getMessage()))
+      .compose(total -> total <= settings.maxRequests() ? Future.succeededFuture(total)
+        : Future.failedFuture("requestsFile: " + total + " requests, over jobs.maxRequests=" + settings.maxRequests()));
+  }
+
+}

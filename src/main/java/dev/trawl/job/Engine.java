@@ -1,0 +1,116 @@
+package dev.trawl.job;
+
+import dev.trawl.config.JobSettings;
+import dev.trawl.error.ErrorKind;
+import dev.trawl.fetch.FetchOutcome;
+import dev.trawl.fetch.FetchRequest;
+import dev.trawl.parse.ParseSpec;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
+
+import java.util.Map;
+
+/**
+ * What every job on this coordinator shares: the dispatcher to the fetchers, the robots.txt
+ * cache, the result recorder with its sink window, the pump, and the node's settings. One per
+ * coordinator, on its event loop.
+ */
+final class Engine {
+
+  /** Tries of robots.txt are sent under this job id; they belong to no job. */
+  static final String ROBOTS_JOB = "trawl-robots";
+
+  private final Vertx vertx;
+  private final JobSettings settings;
+  private final Dispatcher dispatcher;
+  private final Robots robots;
+  private final ResultRecorder recorder;
+  private final Pump pump;
+  private long dispatchCounter;
+
+  Engine(Vertx vertx, JobSettings settings, Dispatcher dispatcher, JobMetrics metrics) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.dispatcher = dispatcher;
+    this.robots = new Robots(vertx, settings.userAgent(), this::fetchRobots);
+    this.recorder = new ResultRecorder(vertx.eventBus(), metrics, this::pump);
+    this.pump = new Pump(recorder::hasRoom);
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  EventBus bus() {
+    return vertx.eventBus();
+  }
+
+  JobSettings settings() {
+    return settings;
+  }
+
+  Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  Robots robots() {
+    return robots;
+  }
+
+  ResultRecorder recorder() {
+    return recorder;
+  }
+
+  /** A job starts running: the pump steps it from now on. */
+  void addLane(Pump.Lane lane) {
+    pump.add(lane);
+  }
+
+  void removeLane(Pump.Lane lane) {
+    pump.remove(lane);
+  }
+
+  /** Jobs running on this coordinator. */
+  int running() {
+    return pump.size();
+  }
+
+  void pump() {
+    pump.run();
+  }
+
+  /** Unique per try on this coordinator, so a late answer to an earlier try is recognised. */
+  long nextDispatchId() {
+    return ++dispatchCounter;
+  }
+
+  /**
+   * A job's own {@code limits.concurrency}, but never the fetchers' last slots: an eighth of
+   * their capacity ({@code fetch.maxInFlight} summed over the live nodes) stays free for other
+   * jobs, so a job stuck on a slow host cannot hold every slot and stall a job that arrives after it.
+   */
+  int jobCap(JobSpec spec) {
+    int capacity = dispatcher.capacity();
+    int headroom = settings.maxConcurrent() > 1 ? Math.max(1, capacity / 8) : 0;
+    return Math.min(spec.limits().concurrency(), Math.max(1, capacity - headroom));
+  }
+
+  /** One robots.txt fetch for {@link Robots}, through the fetchers like any other request. */
+  private Future<Robots.Answer> fetchRobots(String url) {
+    FetchRequest request = new FetchRequest(ROBOTS_JOB, -1, nextDispatchId(), url, "GET", Map.of(), null,
+      settings.defaults().timeouts(), ParseSpec.DEFAULT, false, FetchRequest.Purpose.ROBOTS, null);
+    return dispatcher.fetch(request).map(o -> {
+      int status = o.ok() || o.errorKind() == ErrorKind.HTTP_STATUS ? o.status() : 0;
+      return new Robots.Answer(status, o.contentType(), o.body());
+    });
+  }
+
+  /** One sitemap of a crawl, read by a fetcher, which also finds its pages or child sitemaps. */
+  Future<FetchOutcome> fetchSitemap(JobRun run, String url) {
+    JobSpec spec = run.spec();
+    FetchRequest request = new FetchRequest(run.id(), -1, nextDispatchId(), url, "GET", spec.headers(), null,
+      spec.timeouts(), ParseSpec.DEFAULT, false, FetchRequest.Purpose.SITEMAP, spec.follow());
+    return dispatcher.fetch(request);
+  }
+}

@@ -1,0 +1,188 @@
+package dev.trawl.job;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+
+/**
+ * One job's life on its coordinating node: its {@link Phase}, its counters, how its mode is
+ * decided, and its summary. Every change goes through a method named for the transition; only
+ * the coordinator's event loop calls them.
+ */
+final class JobRun {
+
+  private final String id;
+  /** The node coordinating the job (this one). */
+  private final String coordinator;
+  private final String output;
+  private final Tally tally;
+  private final ResultSignals signals;
+  private final Promise<JsonObject> finished = Promise.promise();
+  /** The spec; its inline requests are dropped once every request has its result. */
+  private JobSpec spec;
+  private Phase phase = Phase.QUEUED;
+  /** How the job ends, once decided. */
+  private JobState endState;
+  private Instant startedAt;
+  private Instant endedAt;
+  private JsonObject winner;
+  private JsonObject firstError;
+
+  JobRun(String id, String coordinator, JobSpec spec, String output, long total) {
+    this.id = id;
+    this.coordinator = coordinator;
+    this.spec = spec;
+    this.output = output;
+    this.tally = new Tally(total);
+    this.signals = new ResultSignals(spec.mode());
+  }
+
+  // ---- transitions -----------------------------------------------------------------------------
+
+  /** QUEUED → RUNNING: it has a slot. */
+  void start() {
+    move(Phase.QUEUED, Phase.RUNNING);
+    startedAt = Instant.now();
+  }
+
+  /** Completes with the end state once the mode, a cancel, the deadline or a failure decides it. */
+  Future<JobState> endDecided() {
+    return signals.ending();
+  }
+
+  /** A cancel, the deadline, a drain or a failed source: it ends as {@code state} unless already decided. */
+  void stop(JobState state) {
+    signals.stop(state);
+  }
+
+  /** RUNNING → ENDING: no new try starts from now on. */
+  void beginEnding(JobState state) {
+    move(Phase.RUNNING, Phase.ENDING);
+    endState = state;
+  }
+
+  /** Every request is settled while running: the mode decides now ({@code join} succeeds, …). */
+  void everyRequestSettled() {
+    signals.onAllSettled();
+  }
+
+  /** ENDING → CLOSING: every request has its line. Returns the summary as it will read once closed. */
+  JsonObject beginClosing() {
+    move(Phase.ENDING, Phase.CLOSING);
+    endedAt = Instant.now();
+    spec = spec.withoutRequests();
+    return summary(endState, endedAt);
+  }
+
+  /** CLOSING → DONE: the files are closed; the end state shows from now on. */
+  void done(JsonObject summary) {
+    move(Phase.CLOSING, Phase.DONE);
+    finished.complete(summary);
+  }
+
+  private void move(Phase from, Phase to) {
+    if (phase != from) {
+      throw new IllegalStateException("job " + id + " cannot go from " + phase + " to " + to);
+    }
+    phase = to;
+  }
+
+  // ---- results ---------------------------------------------------------------------------------
+
+  /**
+   * Counts a result and returns its {@code seq}. While running, it also feeds the mode: the
+   * result may decide the end (see {@link #endDecided()}).
+   */
+  long settle(Result result) {
+    long seq = tally.count(result);
+    if (phase == Phase.RUNNING) {
+      noteWinnerOrError(result, seq);
+      signals.onResult(result.ok());
+    }
+    return seq;
+  }
+
+  private void noteWinnerOrError(Result result, long seq) {
+    Mode mode = spec.mode();
+    boolean wins = (mode == Mode.ANY && result.ok()) || mode == Mode.FIRST;
+    if (wins && winner == null) {
+      winner = result.brief(seq);
+    }
+    if (mode == Mode.ALL && !result.ok() && firstError == null) {
+      firstError = result.briefWithError(seq);
+    }
+  }
+
+  // ---- reading ---------------------------------------------------------------------------------
+
+  String id() {
+    return id;
+  }
+
+  JobSpec spec() {
+    return spec;
+  }
+
+  String output() {
+    return output;
+  }
+
+  Tally tally() {
+    return tally;
+  }
+
+  Phase phase() {
+    return phase;
+  }
+
+  /** The end is decided (ENDING or later): results no longer feed the mode. */
+  boolean endIsDecided() {
+    return phase.compareTo(Phase.ENDING) >= 0;
+  }
+
+  /** The decided end state; null before {@link #beginEnding}. */
+  JobState endState() {
+    return endState;
+  }
+
+  /** Completes with the summary once the job has ended and its files are closed. */
+  Future<JsonObject> finished() {
+    return finished.future();
+  }
+
+  /**
+   * The summary. A job shows its end state and {@code endedAt} only once its files are closed,
+   * so a reader that sees them can read a complete results file.
+   */
+  JsonObject summary() {
+    return switch (phase) {
+      case QUEUED -> summary(JobState.QUEUED, null);
+      case RUNNING, ENDING, CLOSING -> summary(JobState.RUNNING, null);
+      case DONE -> summary(endState, endedAt);
+    };
+  }
+
+  private JsonObject summary(JobState state, Instant endedAt) {
+    Instant end = endedAt == null ? Instant.now() : endedAt;
+    long elapsedMs = startedAt == null ? 0 : end.toEpochMilli() - startedAt.toEpochMilli();
+    long done = tally.done();
+    JsonObject summary = new JsonObject()
+      .put("id", id).put("name", spec.name()).put("state", state.wire()).put("mode", spec.mode().wire())
+      .put("total", tally.total()).put("done", done).put("ok", tally.ok()).put("failed", tally.failed())
+      .put("cancelled", tally.cancelled()).put("pending", Math.max(0, tally.total() - done))
+      .put("startedAt", startedAt == null ? null : startedAt.toString())
+      .put("endedAt", endedAt == null ? null : endedAt.toString())
+      .put("elapsedMs", elapsedMs)
+      .put("rate", elapsedMs <= 0 ? 0.0 : Math.round(done * 10_000.0 / elapsedMs) / 10.0)
+      .put("output", output).put("coordinator", coordinator).put("refetched", tally.refetchedCount());
+    if (spec.mode() == Mode.ANY || spec.mode() == Mode.FIRST) {
+      summary.put("winner", winner);
+    }
+    if (spec.mode() == Mode.ALL) {
+      summary.put("firstError", firstError);
+    }
+    return summary;
+  }
+}

@@ -1,0 +1,256 @@
+package dev.trawl.job;
+
+import dev.trawl.bus.Addresses;
+import dev.trawl.error.ErrorKind;
+import dev.trawl.fetch.FetchOutcome;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Optional;
+
+/**
+ * Drives one running {@link JobRun}: pulls its requests while the pump gives it turns, passes
+ * each through its {@link Politeness}, starts and retries its {@link Tries}, records one
+ * {@link Result} per request, and, once the end is decided, cancels what is left and closes the
+ * job's files. Every request ends as exactly one result: a request leaves the source, the gate
+ * or the tries only to be recorded, and {@link #settled()} holds until none is anywhere.
+ */
+final class JobRunner implements Pump.Lane {
+
+  private static final System.Logger LOG = System.getLogger(JobRunner.class.getName());
+
+  private final Engine engine;
+  private final JobRun run;
+  private final Tries tries;
+  private final Politeness politeness;
+  private final Runnable onSlotFreed;
+  /** Null until the sink has opened the file and the source is open. */
+  private RequestSource source;
+  private Crawl crawl;
+  private long deadlineTimer = -1;
+  private long wakeTimer = -1;
+
+  /** @param onSlotFreed called when the job stops running, so that a queued one may start */
+  JobRunner(Engine engine, JobRun run, Runnable onSlotFreed) {
+    this.engine = engine;
+    this.run = run;
+    this.tries = new Tries(engine, run);
+    this.politeness = new Politeness(run.spec(), engine.robots());
+    this.onSlotFreed = onSlotFreed;
+  }
+
+  /** QUEUED → RUNNING: opens the results file and the source, then takes turns in the pump. */
+  void start() {
+    run.start();
+    engine.addLane(this);
+    run.endDecided().onSuccess(this::onEndDecided);
+    long deadlineMs = run.spec().deadlineMs();
+    if (deadlineMs > 0) {
+      deadlineTimer = engine.vertx().setTimer(deadlineMs, id -> run.stop(JobState.EXPIRED));
+    }
+    Future<RequestSource> opening = JobSources.open(engine, run);
+    engine.bus().request(Addresses.SINK_OPEN, new JsonObject().put("jobId", run.id()).put("path", run.output()))
+      .compose(opened -> opening)
+      .onSuccess(this::onSourceOpen)
+      .onFailure(error -> {
+        LOG.log(System.Logger.Level.ERROR, "job {0} cannot start: {1}", run.id(), error.getMessage());
+        opening.onSuccess(RequestSource::close);
+        source = JobSources.empty(run);
+        run.stop(JobState.FAILED);
+        engine.pump();
+      });
+  }
+
+  private void onSourceOpen(RequestSource opened) {
+    source = opened;
+    crawl = opened instanceof Crawl c ? c : null;
+    opened.onReady(engine::pump);
+    opened.onError(error -> {
+      LOG.log(System.Logger.Level.ERROR, "job {0}: reading its requests failed: {1}", run.id(), error.getMessage());
+      run.stop(JobState.FAILED);
+      engine.pump();
+    });
+    engine.pump();
+  }
+
+  // ---- the pump's turns ------------------------------------------------------------------------
+
+  @Override
+  public boolean step() {
+    if (source == null) {
+      return false;
+    }
+    if (run.endIsDecided()) {
+      return cancelNextUnstarted();
+    }
+    if (!engine.dispatcher().hasRoom() || tries.inFlight() >= engine.jobCap(run.spec())) {
+      return false;
+    }
+    long now = System.nanoTime();
+    Pending parked = politeness.pollStartable(now);
+    if (parked != null) {
+      startTry(parked);
+      return true;
+    }
+    RequestSpec next = politeness.full() ? null : source.poll();
+    if (next == null) {
+      return false;
+    }
+    if (!next.valid()) {
+      record(Result.unstarted(next, ErrorKind.INVALID_REQUEST, next.problem()));
+      return true;
+    }
+    if (crawl != null) {
+      crawl.noticeOrigin(next);
+    }
+    admit(new Pending(next), now);
+    return true;
+  }
+
+  private boolean cancelNextUnstarted() {
+    RequestSpec next = source.poll();
+    if (next == null) {
+      return false;
+    }
+    record(Result.unstarted(next, ErrorKind.CANCELLED, endedBefore("started")));
+    return true;
+  }
+
+  /** Starts a request, parks it until its host allows, or ends it as blocked by robots.txt. */
+  private void admit(Pending pending, long now) {
+    Future<Politeness.Decision> decided = politeness.admit(pending, now);
+    boolean waitedForRobots = !decided.isComplete();
+    decided.onSuccess(decision -> {
+      if (decision instanceof Politeness.Start) {
+        startTry(pending);
+      } else if (run.endIsDecided()) {
+        record(Result.cancelled(pending, endedBefore("started")));
+      } else if (decision instanceof Politeness.Blocked blocked) {
+        record(Result.unstarted(pending.request(), ErrorKind.BLOCKED, blocked.why()));
+      } else {
+        politeness.park(pending);
+      }
+      if (waitedForRobots) {
+        engine.pump(); // robots.txt answered outside the pump
+      }
+    });
+  }
+
+  private void startTry(Pending pending) {
+    politeness.started(pending, System.nanoTime());
+    tries.start(pending).onSuccess(answer -> onAnswer(pending, answer));
+  }
+
+  private void onAnswer(Pending pending, Optional<FetchOutcome> answer) {
+    answer.ifPresent(outcome -> {
+      politeness.finished(pending, System.nanoTime());
+      if (!run.endIsDecided() && tries.retries(pending, outcome)) {
+        tries.retryLater(pending, outcome).onSuccess(due -> {
+          politeness.park(due);
+          engine.pump();
+        });
+      } else {
+        recordFetched(pending, outcome);
+      }
+    });
+    engine.pump(); // a stale answer frees its fetch slot only now
+  }
+
+  private void recordFetched(Pending pending, FetchOutcome outcome) {
+    if (crawl != null && !run.endIsDecided()) {
+      crawl.found(pending.request().depth(), outcome.discovered());
+    }
+    record(Result.fetched(pending, outcome));
+  }
+
+  private void record(Result result) {
+    engine.recorder().record(run, result);
+  }
+
+  @Override
+  public void afterTurns() {
+    scheduleWake();
+    if (!settled()) {
+      return;
+    }
+    if (run.phase() == Phase.RUNNING) {
+      run.everyRequestSettled();
+    } else if (run.phase() == Phase.ENDING) {
+      close();
+    }
+  }
+
+  /** Every request has its result and the source has nothing left. */
+  private boolean settled() {
+    return source != null && source.exhausted() && tries.idle() && politeness.idle();
+  }
+
+  /** A job held back only by its hosts' gaps is woken when the next host may start. */
+  private void scheduleWake() {
+    boolean full = !engine.dispatcher().hasRoom() || tries.inFlight() >= engine.jobCap(run.spec());
+    if (run.endIsDecided() || wakeTimer >= 0 || !politeness.hasParked() || full) {
+      return; // when full, the next answer pumps again
+    }
+    long now = System.nanoTime();
+    long at = politeness.nextStartNanos(now);
+    if (at >= 0) {
+      // Also when the moment has just passed: the pump that found the host not ready yet looked
+      // at an earlier clock, and nothing else would wake this job again.
+      long waitMs = Math.max(1, (at - now + 999_999) / 1_000_000);
+      wakeTimer = engine.vertx().setTimer(waitMs, id -> {
+        wakeTimer = -1;
+        engine.pump();
+      });
+    }
+  }
+
+  // ---- the end ---------------------------------------------------------------------------------
+
+  /**
+   * The end is decided: no new try starts from now on. The rest happens on a fresh turn of the
+   * event loop, not inside whichever result-recording call decided it.
+   */
+  private void onEndDecided(JobState state) {
+    run.beginEnding(state);
+    engine.vertx().runOnContext(v -> cancelWhatIsLeft());
+  }
+
+  /** Aborts what is in flight and cancels what waits; the pump cancels what never started. */
+  private void cancelWhatIsLeft() {
+    engine.vertx().cancelTimer(deadlineTimer);
+    engine.vertx().cancelTimer(wakeTimer);
+    if (tries.inFlight() > 0) {
+      engine.bus().publish(Addresses.FETCH_ABORT, new JsonObject().put("jobId", run.id()));
+    }
+    String why = endedBefore("finished");
+    tries.cancelAll().forEach(pending -> record(Result.cancelled(pending, why)));
+    politeness.drainParked().forEach(pending -> record(Result.cancelled(pending, why)));
+    engine.pump();
+  }
+
+  private String endedBefore(String what) {
+    return "the job ended (" + run.endState().wire() + ") before this request " + what;
+  }
+
+  /**
+   * ENDING → CLOSING → DONE: every request has its line. The files are closed first, and only
+   * then does the job show its end state, so whoever sees the end can read the whole file.
+   */
+  private void close() {
+    engine.vertx().cancelTimer(deadlineTimer);
+    JsonObject summary = run.beginClosing();
+    source.close();
+    engine.removeLane(this);
+    engine.bus().request(Addresses.SINK_CLOSE, new JsonObject().put("jobId", run.id()).put("summary", summary))
+      .onComplete(closed -> {
+        if (closed.failed()) {
+          LOG.log(System.Logger.Level.ERROR, "job {0}: the sink could not close its files: {1}", run.id(),
+            closed.cause().getMessage());
+        }
+        run.done(summary);
+      });
+    onSlotFreed.run();
+    engine.pump();
+  }
+}

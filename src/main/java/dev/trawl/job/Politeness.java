@@ -1,0 +1,113 @@
+package dev.trawl.job;
+
+import dev.trawl.web.HostKey;
+import io.vertx.core.Future;
+
+import java.util.ArrayDeque;
+
+/**
+ * A job's politeness: robots.txt's verdict on each request (when the job obeys it) and the
+ * job's {@link HostGate}, which holds back a request whose host is at {@code limits.perHost} or
+ * within its gap ({@code limits.perHostDelayMs}, raised by robots.txt's Crawl-delay).
+ */
+final class Politeness {
+
+  /** What may happen to a request now. */
+  sealed interface Decision permits Start, Park, Blocked {
+  }
+
+  /** Its host allows a start now. */
+  record Start() implements Decision {
+  }
+
+  /** It waits for its host's turn in the gate. */
+  record Park() implements Decision {
+  }
+
+  /** robots.txt disallows it, or could not be had. */
+  record Blocked(String why) implements Decision {
+  }
+
+  private static final Start START = new Start();
+  private static final Park PARK = new Park();
+
+  private final HostGate<Pending> gate;
+  private final Robots robots;
+  private final boolean obeysRobots;
+  /** Requests waiting for their origin's robots.txt. */
+  private int robotsWaiting;
+
+  Politeness(JobSpec spec, Robots robots) {
+    this.robots = robots;
+    this.obeysRobots = spec.obeysRobots();
+    this.gate = new HostGate<>(spec.limits().perHost(), spec.limits().perHostDelayMs(),
+      Math.max(256, 4 * spec.limits().concurrency()));
+  }
+
+  /**
+   * The decision for a request not started yet. Known at once unless its origin's robots.txt
+   * must be read first; a request robots.txt allows that way is then always parked, so that it
+   * starts from the pump, within the credits.
+   */
+  Future<Decision> admit(Pending pending, long now) {
+    if (!obeysRobots || pending.robotsChecked()) {
+      return Future.succeededFuture(gate.mayStart(pending.host(), now) ? START : PARK);
+    }
+    robotsWaiting++;
+    String url = pending.request().url();
+    String origin = HostKey.originOf(url);
+    return robots.verdict(origin).map(verdict -> {
+      robotsWaiting--;
+      if (verdict instanceof Robots.Unavailable unavailable) {
+        return new Blocked(unavailable.why());
+      }
+      if (!verdict.allows(url)) {
+        return new Blocked("disallowed by robots.txt of " + origin);
+      }
+      pending.robotsAllowed();
+      gate.minGap(pending.host(), verdict.crawlDelayMs());
+      return PARK;
+    });
+  }
+
+  void park(Pending pending) {
+    gate.park(pending.host(), pending);
+  }
+
+  /** A parked request whose host allows a start now, or null. */
+  Pending pollStartable(long now) {
+    return gate.pollStartable(now);
+  }
+
+  /** As many requests wait in the gate as may: the job stops pulling its source. */
+  boolean full() {
+    return gate.full();
+  }
+
+  boolean hasParked() {
+    return gate.parked() > 0;
+  }
+
+  /** Nothing parked and nothing waiting for robots.txt. */
+  boolean idle() {
+    return gate.parked() == 0 && robotsWaiting == 0;
+  }
+
+  void started(Pending pending, long now) {
+    gate.started(pending.host(), now);
+  }
+
+  void finished(Pending pending, long now) {
+    gate.finished(pending.host(), now);
+  }
+
+  /** When the earliest host held back only by its gap may start, or -1 if none is. */
+  long nextStartNanos(long now) {
+    return gate.nextStartNanos(now);
+  }
+
+  /** Every parked request, removed (the job is ending). */
+  ArrayDeque<Pending> drainParked() {
+    return gate.drain();
+  }
+}

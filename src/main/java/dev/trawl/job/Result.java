@@ -1,0 +1,71 @@
+package dev.trawl.job;
+
+import dev.trawl.error.ErrorKind;
+import dev.trawl.fetch.FetchOutcome;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * How one request of a job ended: the line its results file gets (SPEC "Results"), less the
+ * {@code jobId} and {@code seq} it is given when recorded. Built only through the factories.
+ *
+ * @param status  the HTTP status, 0 when none was received
+ * @param kind    null when {@code ok}
+ * @param links   {@code parse.links} of the page, or null
+ * @param body    the body when {@code output.body}, or null
+ */
+record Result(RequestSpec request, String finalUrl, boolean ok, int status, String contentType, long bytes,
+              int attempts, String startedAt, long elapsedMs, String node, JsonObject data, JsonArray links,
+              String body, ErrorKind kind, String message) {
+
+  /** The last try's outcome, ok or not, as the request's result. */
+  static Result fetched(Pending pending, FetchOutcome outcome) {
+    return new Result(pending.request(), outcome.finalUrl(), outcome.ok(), outcome.status(), outcome.contentType(),
+      outcome.bytes(), pending.attempts(), pending.startedAt(), pending.elapsedMs(), outcome.node(), outcome.data(),
+      outcome.links(), outcome.body(), outcome.ok() ? null : outcome.errorKind(), outcome.errorMessage());
+  }
+
+  /** A request that was never tried: not valid, blocked by robots.txt, or its job ended first. */
+  static Result unstarted(RequestSpec request, ErrorKind kind, String message) {
+    return new Result(request, null, false, 0, null, 0, 0, null, 0, null, null, null, null, kind, message);
+  }
+
+  /** A request tried at least once whose job ended before it had a result. */
+  static Result cancelled(Pending pending, String message) {
+    return new Result(pending.request(), null, false, 0, null, 0, pending.attempts(), pending.startedAt(),
+      pending.elapsedMs(), null, null, null, null, ErrorKind.CANCELLED, message);
+  }
+
+  boolean cancelled() {
+    return kind == ErrorKind.CANCELLED;
+  }
+
+  /** The line of the results file. */
+  JsonObject toJson(String jobId, long seq) {
+    JsonObject error = ok ? null : new JsonObject().put("kind", kind.wire()).put("message", message);
+    JsonObject line = new JsonObject().put("jobId", jobId).put("seq", seq).put("index", request.index())
+      .put("url", request.url()).put("depth", request.depth())
+      .put("finalUrl", finalUrl).put("ok", ok).put("status", status == 0 ? null : status)
+      .put("contentType", contentType).put("bytes", bytes)
+      .put("attempts", attempts).put("startedAt", startedAt).put("elapsedMs", elapsedMs).put("node", node)
+      .put("data", data).put("error", error);
+    if (links != null) {
+      line.put("links", links);
+    }
+    if (body != null) {
+      line.put("body", body);
+    }
+    return line;
+  }
+
+  /** What a summary says of the result that decided it ({@code winner}). */
+  JsonObject brief(long seq) {
+    return new JsonObject().put("seq", seq).put("index", request.index()).put("url", request.url())
+      .put("status", status == 0 ? null : status);
+  }
+
+  /** {@link #brief} with the error ({@code firstError}). */
+  JsonObject briefWithError(long seq) {
+    return brief(seq).put("error", new JsonObject().put("kind", kind.wire()).put("message", message));
+  }
+}
