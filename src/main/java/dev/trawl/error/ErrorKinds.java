@@ -25,7 +25,7 @@ public final class ErrorKinds {
    */
   private static boolean notHttp(Throwable error) {
     if (error instanceof io.netty.handler.codec.DecoderException) {
-      return true;
+      return !(error.getCause() instanceof SSLException); // TLS failing after the handshake is still TLS
     }
     StackTraceElement[] stack = error.getStackTrace();
     return stack.length > 0 && (stack[0].getClassName().startsWith("io.netty.handler.codec.http")
