@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -224,30 +225,21 @@ class FrontierTest {
   @Test
   @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
   void entriesAddedInManyBatchesOnceTheSpillFileIsOpenComeBackInOrderAcrossChunkedReads(VertxTestContext ctx) {
-    // ~24,000 spilled lines of ~60 bytes: well over one 256 KiB read, so lines straddle reads
-    List<String> all = entries(0, Frontier.IN_MEMORY + 1 + 24_000);
-    context.runOnContext(v -> {
-      Frontier frontier = new Frontier(vertx, spillPath);
-      frontier.addAll(all.subList(0, Frontier.IN_MEMORY + 1));
-      List<String> polled = new ArrayList<>();
-      for (int i = 0; i < Frontier.IN_MEMORY; i++) {
-        polled.add(frontier.poll());
-      }
-      frontier.onReady(() -> { // the spill file is open: its first line was read back
-        frontier.onReady(() -> { });
-        addInTurns(frontier, all.subList(Frontier.IN_MEMORY + 1, all.size()), () -> Drain.nextTurn(frontier).run()
-          .onComplete(ctx.succeeding(rest -> ctx.verify(() -> {
-            polled.addAll(rest);
-            assertIterableEquals(all, polled);
-            ctx.completeNow();
-          }))));
-      });
-    });
+    spillReadBackAndDrain(ctx, Drain::nextTurn);
   }
 
   @Test
   @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
   void aListenerPollingInsideOnReadyGetsEntriesInOrder(VertxTestContext ctx) {
+    spillReadBackAndDrain(ctx, Drain::insideOnReady);
+  }
+
+  /**
+   * Spills one entry, waits until it is read back, adds ~24,000 more in batches (well over one
+   * 256 KiB read of ~60-byte lines, so lines straddle reads), then drains with {@code drain}:
+   * everything comes back in the order it was added.
+   */
+  private void spillReadBackAndDrain(VertxTestContext ctx, Function<Frontier, Drain> drain) {
     List<String> all = entries(0, Frontier.IN_MEMORY + 1 + 24_000);
     context.runOnContext(v -> {
       Frontier frontier = new Frontier(vertx, spillPath);
@@ -258,7 +250,7 @@ class FrontierTest {
       }
       frontier.onReady(() -> { // the spill file is open: its first line was read back
         frontier.onReady(() -> { });
-        addInTurns(frontier, all.subList(Frontier.IN_MEMORY + 1, all.size()), () -> Drain.insideOnReady(frontier).run()
+        addInTurns(frontier, all.subList(Frontier.IN_MEMORY + 1, all.size()), () -> drain.apply(frontier).run()
           .onComplete(ctx.succeeding(rest -> ctx.verify(() -> {
             polled.addAll(rest);
             assertIterableEquals(all, polled);
