@@ -15,7 +15,7 @@ JAVA_OPTS ?= -XX:+UseSerialGC -Xmx128m $(CDS)
 CLI_OPTS ?= -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx96m $(CDS)
 MVN := mvn -B
 
-.PHONY: build run test demo cluster-demo bench bench-core bench-crawl bench-cluster kit-cmd clean
+.PHONY: build run test demo cluster-demo bench bench-compare bench-core bench-crawl bench-cluster kit-cmd clean
 
 build: $(JAR) $(JSA)
 
@@ -43,6 +43,11 @@ cluster-demo: $(JAR)
 # W1-W4 on a warm service against Trawl's own local shop, with limits and the parse-only ceiling.
 bench: build
 	TRAWL_JAVA_OPTS="$(JAVA_OPTS)" bench/bench.py
+
+# W1 and W4 of make bench on two builds side by side, alternated job by job: make bench-compare OLD_JAR=...
+bench-compare: $(JAR)
+	@test -n "$(OLD_JAR)" || { echo "usage: make bench-compare OLD_JAR=path/to/an/older/trawl.jar"; exit 2; }
+	bench/compare.py $(OLD_JAR)
 
 # The command for the benchmark kit's Trawl slot: TRAWL_CMD="$$(make -s kit-cmd)" ./bench.py run all
 kit-cmd: build
