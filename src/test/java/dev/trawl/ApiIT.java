@@ -112,6 +112,18 @@ class ApiIT extends NodeIT {
 
   @Test
   @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+  void aJobGivenASlotAtOnceIsAcceptedAsRunning(VertxTestContext ctx) {
+    post("/jobs", Jobs.job("started", origin.url("/hold")).toBuffer())
+      .onComplete(ctx.succeeding(accepted -> ctx.verify(() -> {
+        assertEquals(202, accepted.statusCode());
+        assertEquals("running", accepted.bodyAsJsonObject().getString("state"));
+        origin.releaseHeld();
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
   void acceptedJobsHaveLinksAndAreListed(VertxTestContext ctx) {
     post("/jobs", Jobs.job("listed", origin.url("/page/1")).toBuffer())
       .compose(accepted -> {

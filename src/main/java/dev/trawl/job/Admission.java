@@ -72,15 +72,14 @@ final class Admission {
     return new JobRun(id, settings.nodeId(), spec, output, total);
   }
 
-  /** Queues the job and answers, once the cluster knows this node coordinates it, with {@code {"id", "state"}}. */
-  Future<JsonObject> register(JobRun run) {
+  /** Queues the job; completes once the cluster knows this node coordinates it (or could not be told). */
+  Future<Void> register(JobRun run) {
     table.enqueue(run);
     String id = run.id();
     return directory.register(id, settings.nodeId(), run.spec().name(), run.output())
       .onFailure(error -> LOG.log(System.Logger.Level.WARNING,
         "job {0}: not in the cluster's job directory, only this node can answer for it: {1}", id, error.getMessage()))
-      .transform(registered -> Future.succeededFuture(
-        new JsonObject().put("id", id).put("state", run.summary().getString("state"))));
+      .otherwiseEmpty();
   }
 
   /** Inline jobs are counted at once; a file is counted on a worker thread, without holding it. */

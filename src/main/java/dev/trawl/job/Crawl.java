@@ -111,7 +111,7 @@ final class Crawl implements RequestSource {
       }
       if (seen.add(url)) {
         pages++;
-        entries.add(run.tally().addRequest() + "\t" + depth + "\t" + url);
+        entries.add(run.addCrawledRequest() + "\t" + depth + "\t" + url);
       }
     }
     frontier.addAll(entries);

@@ -122,7 +122,7 @@ public class JobCoordinatorVerticle extends VerticleBase {
   private void onRefetch(FetchRequest request) {
     JobRun run = table.get(request.jobId());
     if (run != null) {
-      run.tally().refetched();
+      run.refetched();
     }
   }
 
@@ -130,9 +130,10 @@ public class JobCoordinatorVerticle extends VerticleBase {
 
   private void onSubmit(Message<JsonObject> message) {
     answer(message, admission.admit(message.body()).compose(run -> {
-      Future<JsonObject> accepted = admission.register(run);
+      Future<Void> registered = admission.register(run);
       startQueued();
-      return accepted;
+      JsonObject accepted = new JsonObject().put("id", run.id()).put("state", run.summary().getString("state"));
+      return registered.map(accepted);
     }));
   }
 

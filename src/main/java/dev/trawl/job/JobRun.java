@@ -99,7 +99,11 @@ final class JobRun {
     long seq = tally.count(result);
     if (phase == Phase.RUNNING) {
       noteWinnerOrError(result, seq);
-      signals.onResult(result.ok());
+      if (result.ok()) {
+        signals.onOk();
+      } else {
+        signals.onFailure();
+      }
     }
     return seq;
   }
@@ -129,8 +133,14 @@ final class JobRun {
     return output;
   }
 
-  Tally tally() {
-    return tally;
+  /** A crawl found one more page: it gets the job's next index. */
+  long addCrawledRequest() {
+    return tally.addRequest();
+  }
+
+  /** A try was sent again because the node fetching it was lost. */
+  void refetched() {
+    tally.refetched();
   }
 
   Phase phase() {

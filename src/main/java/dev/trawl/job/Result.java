@@ -10,30 +10,38 @@ import io.vertx.core.json.JsonObject;
  * {@code jobId} and {@code seq} it is given when recorded. Built only through the factories.
  *
  * @param status  the HTTP status, 0 when none was received
- * @param kind    null when {@code ok}
+ * @param kind    why it is not ok; null when it is
  * @param links   {@code parse.links} of the page, or null
  * @param body    the body when {@code output.body}, or null
  */
-record Result(RequestSpec request, String finalUrl, boolean ok, int status, String contentType, long bytes,
+record Result(RequestSpec request, String finalUrl, int status, String contentType, long bytes,
               int attempts, String startedAt, long elapsedMs, String node, JsonObject data, JsonArray links,
               String body, ErrorKind kind, String message) {
 
   /** The last try's outcome, ok or not, as the request's result. */
   static Result fetched(Pending pending, FetchOutcome outcome) {
-    return new Result(pending.request(), outcome.finalUrl(), outcome.ok(), outcome.status(), outcome.contentType(),
+    return new Result(pending.request(), outcome.finalUrl(), outcome.status(), outcome.contentType(),
       outcome.bytes(), pending.attempts(), pending.startedAt(), pending.elapsedMs(), outcome.node(), outcome.data(),
-      outcome.links(), outcome.body(), outcome.ok() ? null : outcome.errorKind(), outcome.errorMessage());
+      outcome.links(), outcome.body(), outcome.ok() ? null : kindOf(outcome), outcome.errorMessage());
+  }
+
+  private static ErrorKind kindOf(FetchOutcome failed) {
+    return failed.errorKind() == null ? ErrorKind.INTERNAL : failed.errorKind();
   }
 
   /** A request that was never tried: not valid, blocked by robots.txt, or its job ended first. */
   static Result unstarted(RequestSpec request, ErrorKind kind, String message) {
-    return new Result(request, null, false, 0, null, 0, 0, null, 0, null, null, null, null, kind, message);
+    return new Result(request, null, 0, null, 0, 0, null, 0, null, null, null, null, kind, message);
   }
 
   /** A request tried at least once whose job ended before it had a result. */
   static Result cancelled(Pending pending, String message) {
-    return new Result(pending.request(), null, false, 0, null, 0, pending.attempts(), pending.startedAt(),
+    return new Result(pending.request(), null, 0, null, 0, pending.attempts(), pending.startedAt(),
       pending.elapsedMs(), null, null, null, null, ErrorKind.CANCELLED, message);
+  }
+
+  boolean ok() {
+    return kind == null;
   }
 
   boolean cancelled() {
@@ -42,10 +50,10 @@ record Result(RequestSpec request, String finalUrl, boolean ok, int status, Stri
 
   /** The line of the results file. */
   JsonObject toJson(String jobId, long seq) {
-    JsonObject error = ok ? null : new JsonObject().put("kind", kind.wire()).put("message", message);
+    JsonObject error = ok() ? null : new JsonObject().put("kind", kind.wire()).put("message", message);
     JsonObject line = new JsonObject().put("jobId", jobId).put("seq", seq).put("index", request.index())
       .put("url", request.url()).put("depth", request.depth())
-      .put("finalUrl", finalUrl).put("ok", ok).put("status", status == 0 ? null : status)
+      .put("finalUrl", finalUrl).put("ok", ok()).put("status", status == 0 ? null : status)
       .put("contentType", contentType).put("bytes", bytes)
       .put("attempts", attempts).put("startedAt", startedAt).put("elapsedMs", elapsedMs).put("node", node)
       .put("data", data).put("error", error);

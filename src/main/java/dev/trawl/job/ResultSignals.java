@@ -31,13 +31,16 @@ final class ResultSignals {
       ? any.<JobState>resultAt(0) : any.<JobState>resultAt(1));
   }
 
-  void onResult(boolean ok) {
-    firstSettled.tryComplete(ok);
-    if (ok) {
-      someOk.tryComplete();
-    } else {
-      everyOk.tryFail("a request failed");
-    }
+  /** A request succeeded. */
+  void onOk() {
+    firstSettled.tryComplete(true);
+    someOk.tryComplete();
+  }
+
+  /** A request failed (or was cancelled, or never started). */
+  void onFailure() {
+    firstSettled.tryComplete(false);
+    everyOk.tryFail("a request failed");
   }
 
   void onAllSettled() {

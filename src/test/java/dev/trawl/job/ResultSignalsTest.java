@@ -32,8 +32,8 @@ class ResultSignalsTest {
 
   private static void feed(ResultSignals signals, String event) {
     switch (event) {
-      case "ok" -> signals.onResult(true);
-      case "fail" -> signals.onResult(false);
+      case "ok" -> signals.onOk();
+      case "fail" -> signals.onFailure();
       case "settled" -> signals.onAllSettled();
       case "cancel" -> signals.stop(JobState.CANCELLED);
       case "expire" -> signals.stop(JobState.EXPIRED);
