@@ -2,6 +2,7 @@ package dev.trawl;
 
 import dev.trawl.api.ApiVerticle;
 import dev.trawl.cluster.Codecs;
+import dev.trawl.cluster.NodeClaim;
 import dev.trawl.config.HttpSettings;
 import dev.trawl.config.TrawlConfig;
 import dev.trawl.fetch.FetchVerticle;
@@ -30,9 +31,9 @@ public class TrawlVerticle extends VerticleBase {
     DeploymentOptions options = new DeploymentOptions().setConfig(cfg.json());
     DeploymentOptions fetchers = new DeploymentOptions(options).setInstances(cfg.fetchVerticles());
     HttpSettings api = HttpSettings.from(cfg);
-    return Future.all(
+    return vertx.deployVerticle(NodeClaim::new, options).compose(claimed -> Future.all(
         vertx.deployVerticle(SinkVerticle::new, options),
-        vertx.deployVerticle(FetchVerticle::new, fetchers))
+        vertx.deployVerticle(FetchVerticle::new, fetchers)))
       .compose(v -> vertx.deployVerticle(JobCoordinatorVerticle::new, options))
       .compose(v -> api.enabled() ? vertx.deployVerticle(ApiVerticle::new, options) : Future.succeededFuture());
   }

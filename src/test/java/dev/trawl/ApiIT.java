@@ -156,6 +156,55 @@ class ApiIT extends NodeIT {
       })));
   }
 
+  @Test
+  @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+  void theBearerSchemeIsCaseInsensitive(VertxTestContext ctx) {
+    node.api().get(node.apiPort(), "127.0.0.1", "/jobs").putHeader("Authorization", "bearer " + TOKEN).send()
+      .compose(lower -> node.api().get(node.apiPort(), "127.0.0.1", "/jobs").putHeader("Authorization", "BEARER " + TOKEN)
+        .send().map(upper -> List.of(lower, upper)))
+      .onComplete(ctx.succeeding(responses -> ctx.verify(() -> {
+        assertEquals(200, responses.get(0).statusCode());
+        assertEquals(200, responses.get(1).statusCode());
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+  void aWrongTokenUnderAnySchemeSpellingIs401(VertxTestContext ctx) {
+    node.api().get(node.apiPort(), "127.0.0.1", "/jobs").putHeader("Authorization", "bearer wrong").send()
+      .compose(wrong -> node.api().get(node.apiPort(), "127.0.0.1", "/jobs").putHeader("Authorization", "Basic " + TOKEN)
+        .send().map(basic -> List.of(wrong, basic)))
+      .onComplete(ctx.succeeding(responses -> ctx.verify(() -> {
+        assertEquals(401, responses.get(0).statusCode());
+        assertEquals(401, responses.get(1).statusCode());
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+  void withATokenTheHostHeaderIsNotChecked(VertxTestContext ctx) {
+    node.api().get(node.apiPort(), "127.0.0.1", "/jobs").putHeader("Authorization", "Bearer " + TOKEN)
+      .putHeader("Host", "trawl.example.com").send()
+      .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+        assertEquals(200, response.statusCode());
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+  void aJobBodyThatIsNotJsonIs415(VertxTestContext ctx) {
+    node.api().post(node.apiPort(), "127.0.0.1", "/jobs").putHeader("Authorization", "Bearer " + TOKEN)
+      .putHeader("Content-Type", "text/plain").sendBuffer(Jobs.job("plain", origin.url("/page/1")).toBuffer())
+      .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+        assertEquals(415, response.statusCode());
+        assertTrue(response.bodyAsJsonObject().containsKey("error"));
+        ctx.completeNow();
+      })));
+  }
+
   private io.vertx.core.Future<io.vertx.ext.web.client.HttpResponse<Buffer>> post(String path, Buffer body) {
     return node.api().post(node.apiPort(), "127.0.0.1", path)
       .putHeader("Authorization", "Bearer " + TOKEN).putHeader("Content-Type", "application/json").sendBuffer(body);

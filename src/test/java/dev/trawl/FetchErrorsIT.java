@@ -2,8 +2,7 @@ package dev.trawl;
 
 import dev.trawl.support.Jobs;
 import dev.trawl.support.NodeIT;
-import static dev.trawl.support.Jobs.kind;
-import static dev.trawl.support.Jobs.result;
+import dev.trawl.support.RequestsFiles;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
@@ -17,6 +16,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static dev.trawl.support.Jobs.kind;
+import static dev.trawl.support.Jobs.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,7 +27,8 @@ class FetchErrorsIT extends NodeIT {
   @Override
   protected JsonObject nodeConfig() {
     return new JsonObject()
-      .put("fetch", new JsonObject().put("maxBodyBytes", 100_000).put("maxRedirects", 3));
+      .put("fetch", new JsonObject().put("maxBodyBytes", 100_000).put("maxRedirects", 3))
+      .mergeIn(RequestsFiles.allowedIn(data), true);
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.trawl;
 
 import dev.trawl.support.Jobs;
 import dev.trawl.support.NodeIT;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxTestContext;
@@ -9,7 +10,9 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,5 +59,62 @@ class PrivateNetworkGuardIT extends NodeIT {
       assertEquals(2, origin.hits());
       ctx.completeNow();
     })));
+  }
+
+  /**
+   * The addresses issue 12 found getting through. Nothing listens on most of them, so what shows
+   * that no connection was tried is the kind: {@code blocked} comes from the check made before
+   * connecting (an attempt would end as {@code connect} or {@code timeout}), and the message names
+   * the address.
+   */
+  @Test
+  @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+  void everyAddressThatGotThroughEndsAsBlocked(VertxTestContext ctx) {
+    List<String> hosts = List.of("198.18.0.1", "192.0.0.192", "168.63.129.16", "240.0.0.1", "255.255.255.255",
+      "[::ffff:0:7f00:1]", "[64:ff9b:1::a00:1]");
+    JsonArray requests = new JsonArray();
+    hosts.forEach(host -> requests.add("http://" + host + ":9/page"));
+    node.submitAndWait(job("special", requests)).onComplete(ctx.succeeding(summary -> ctx.verify(() -> {
+      List<JsonObject> results = Jobs.readResults(summary.getString("output"));
+      assertEquals(hosts.size(), results.size());
+      assertAll(results.stream().map(result -> () -> {
+        String host = hosts.get(result.getInteger("index")).replace("[", "").replace("]", "");
+        JsonObject error = result.getJsonObject("error");
+        assertEquals("blocked", error.getString("kind"), result.encode());
+        assertTrue(error.getString("message").startsWith(host + " is "), error.getString("message"));
+      }));
+      ctx.completeNow();
+    })));
+  }
+
+  /**
+   * Loopback spelled so the allow-list entry {@code 127.0.0.1} does not match, aimed at a listener
+   * that counts TCP connections: it sees none.
+   */
+  @Test
+  @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+  void loopbackInAnotherSpellingIsBlockedBeforeAnyConnection(VertxTestContext ctx) {
+    AtomicInteger connections = new AtomicInteger();
+    vertx.createNetServer().connectHandler(socket -> {
+      connections.incrementAndGet();
+      socket.close();
+    }).listen(0, "127.0.0.1").compose(listener -> {
+      int port = listener.actualPort();
+      JsonArray requests = new JsonArray().add("http://[::ffff:0:7f00:1]:" + port + "/")
+        .add("http://[::ffff:127.0.0.1]:" + port + "/").add("http://127.0.0.1.:" + port + "/")
+        .add("http://[64:ff9b::7f00:1]:" + port + "/");
+      return node.submitAndWait(job("loopback", requests));
+    }).onComplete(ctx.succeeding(summary -> ctx.verify(() -> {
+      List<JsonObject> results = Jobs.readResults(summary.getString("output"));
+      assertEquals(4, results.size());
+      results.forEach(result -> assertEquals("blocked", result.getJsonObject("error").getString("kind"), result.encode()));
+      assertEquals(0, connections.get(), "no connection reached the listener");
+      ctx.completeNow();
+    })));
+  }
+
+  private static JsonObject job(String name, JsonArray requests) {
+    return new JsonObject().put("name", name).put("requests", requests)
+      .put("timeouts", new JsonObject().put("connectMs", 1000).put("totalMs", 2000));
   }
 }

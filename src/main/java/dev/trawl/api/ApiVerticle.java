@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.DecodeException;
@@ -23,8 +24,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 
 /**
@@ -47,11 +46,15 @@ public class ApiVerticle extends VerticleBase {
 
   private Router router() {
     Router router = Router.router(vertx);
+    if (!settings.authenticates()) {
+      router.route().handler(this::checkHost); // before /health too: it names the nodes of the cluster
+    }
     router.get("/health").handler(this::health);
     if (settings.authenticates()) {
       router.route().handler(this::authenticate);
     }
     router.get("/metrics").handler(this::metrics);
+    router.post("/jobs").handler(this::requireJson);
     router.post("/jobs").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()));
     router.post("/jobs").handler(this::submit);
     router.get("/jobs").handler(this::list);
@@ -74,12 +77,34 @@ public class ApiVerticle extends VerticleBase {
       .onFailure(error -> json(ctx, 503, new JsonObject().put("status", "DOWN").put("reason", error.getMessage())));
   }
 
+  /**
+   * Without a token, loopback is the only protection, and DNS rebinding would get round it: a page
+   * whose name is made to resolve to 127.0.0.1 could call the API. It still sends its own name.
+   */
+  private void checkHost(RoutingContext ctx) {
+    String host = ctx.request().getHeader(HttpHeaders.HOST);
+    if (host == null && ctx.request().authority() != null) {
+      host = ctx.request().authority().toString(); // HTTP/2 sends :authority instead
+    }
+    if (RequestRules.hostAllowed(host, settings.host())) {
+      ctx.next();
+    } else {
+      json(ctx, 421, new JsonObject().put("error", "the Host header does not name this node: without http.token"
+        + " the API answers only to localhost, 127.0.0.0/8, [::1] and http.host"));
+    }
+  }
+
+  /** A cross-site form can post text/plain without asking first; it cannot post JSON. */
+  private void requireJson(RoutingContext ctx) {
+    if (RequestRules.isJson(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
+      ctx.next();
+    } else {
+      json(ctx, 415, new JsonObject().put("error", "POST /jobs takes Content-Type: application/json"));
+    }
+  }
+
   private void authenticate(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    String expected = "Bearer " + settings.token();
-    boolean ok = header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
-      expected.getBytes(StandardCharsets.UTF_8));
-    if (ok) {
+    if (RequestRules.bearerMatches(ctx.request().getHeader(HttpHeaders.AUTHORIZATION), settings.token())) {
       ctx.next();
     } else {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");

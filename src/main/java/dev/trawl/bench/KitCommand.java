@@ -72,7 +72,7 @@ public final class KitCommand {
   }
 
   private static JsonObject nodeConfig(Args args, Path work) {
-    JsonObject config = ConfigLoader.effective(new JsonObject(), System.getenv()).json();
+    JsonObject config = ConfigLoader.effectiveWithoutApi(new JsonObject(), System.getenv()).json();
     config.getJsonObject("http").put("enabled", false);
     config.getJsonObject("fetch").put("blockPrivateNetworks", false)
       .put("maxInFlight", Math.max(config.getJsonObject("fetch").getInteger("maxInFlight"), args.concurrency() * 2))

@@ -25,7 +25,7 @@ public final class DemoCommand {
     JsonObject config;
     try {
       JsonObject given = args.length == 2 && args[0].endsWith("conf") ? ConfigLoader.readArgument(args[1]) : new JsonObject();
-      config = ConfigLoader.effective(given, System.getenv()).json();
+      config = ConfigLoader.effectiveWithoutApi(given, System.getenv()).json();
     } catch (ConfigException e) {
       System.err.println("trawl: " + e.getMessage());
       return RunCommand.USAGE;

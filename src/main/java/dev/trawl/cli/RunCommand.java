@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -99,7 +100,7 @@ public final class RunCommand {
 
   private static JsonObject nodeConfig(Arguments args) {
     JsonObject given = args.conf() == null ? new JsonObject() : ConfigLoader.readArgument(args.conf());
-    JsonObject effective = ConfigLoader.effective(given, System.getenv()).json();
+    JsonObject effective = ConfigLoader.effectiveWithoutApi(given, System.getenv()).json();
     effective.getJsonObject("http").put("enabled", false);
     if (args.outDir() != null) {
       effective.getJsonObject("sink").put("dir", args.outDir());
@@ -112,6 +113,22 @@ public final class RunCommand {
    * {@code err}; returns the exit code ({@link #OK}, {@link #JOB_FAILED} or {@link #USAGE}).
    */
   public static int runJob(JsonObject job, JsonObject config, PrintStream err) {
+    if (!(job.getValue("requestsFile") instanceof String file)) {
+      return runOnNode(job, config, err);
+    }
+    Path real;
+    try {
+      real = realPath(file);
+    } catch (InvalidPathException e) {
+      err.println("trawl: requestsFile is not a path: " + e.getReason());
+      return USAGE;
+    }
+    JsonObject local = config.copy();
+    local.getJsonObject("jobs").put("requestsFileDir", (real.getParent() == null ? real : real.getParent()).toString());
+    return runOnNode(job.copy().put("requestsFile", real.toString()), local, err);
+  }
+
+  private static int runOnNode(JsonObject job, JsonObject config, PrintStream err) {
     Vertx vertx = Vertx.vertx(NodeOptions.apply(new io.vertx.core.VertxOptions()));
     Thread interrupt = new Thread(() -> drain(vertx));
     Runtime.getRuntime().addShutdownHook(interrupt);
@@ -127,6 +144,21 @@ public final class RunCommand {
     } finally {
       removeHook(interrupt);
       vertx.close().await();
+    }
+  }
+
+  /**
+   * The CLI's user may name any regular file (the node still refuses a FIFO, a device or a /proc
+   * file): the in-process node, which has no API, is given the file's own directory as its
+   * {@code jobs.requestsFileDir}, and the job the file's real path, so both checks pass for this
+   * file whatever links lead to it. A file that is not there is left for the node to report.
+   */
+  private static Path realPath(String file) {
+    Path given = Path.of(file).toAbsolutePath().normalize();
+    try {
+      return given.toRealPath();
+    } catch (IOException e) {
+      return given;
     }
   }
 

@@ -81,8 +81,21 @@ public final class TrawlApplication extends VertxApplication {
     public void afterVerticleDeployed(HookContext context) {
       HttpSettings http = HttpSettings.from(effective);
       System.err.println(http.enabled()
-        ? "trawl: ready, HTTP API on http://" + http.host() + ":" + http.port() + "/"
+        ? "trawl: ready, HTTP API on http://" + hostInUrl(http.host()) + ":" + http.port() + "/"
         : "trawl: ready, HTTP API off (http.enabled=false)");
+    }
+
+    /** An IPv6 literal goes in brackets, so the line is a URL to paste. */
+    private static String hostInUrl(String host) {
+      return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    /** A start refused for a reason the operator can fix (a node.id already in use) says so in one line. */
+    @Override
+    public void afterFailureToDeployVerticle(HookContext context, Throwable t) {
+      if (t instanceof ConfigException) {
+        System.err.println("trawl: " + t.getMessage());
+      }
     }
 
     @Override

@@ -1,2 +1,2 @@
-/** Event-bus codecs shared by every node; clustering itself comes with the cluster issue. */
+/** What nodes share over the clustered event bus: message codecs, membership beats, and each node's claim on its node.id. */
 package dev.trawl.cluster;

@@ -48,6 +48,18 @@ public final class ConfigLoader {
   }
 
   /** Defaults &lt; {@code given} &lt; environment; throws with every problem on one line. */
+  /**
+   * The effective config of an in-process node without the HTTP API ({@code run}, {@code demo},
+   * {@code kit}): the API is switched off before validation, so its rules (a token beyond
+   * loopback) do not refuse a node that opens no port.
+   */
+  public static TrawlConfig effectiveWithoutApi(JsonObject given, Map<String, String> env) {
+    JsonObject noApi = given.copy();
+    JsonObject http = noApi.getValue("http") instanceof JsonObject h ? h : new JsonObject();
+    noApi.put("http", http.put("enabled", false));
+    return effective(noApi, env);
+  }
+
   public static TrawlConfig effective(JsonObject given, Map<String, String> env) {
     JsonObject merged = ConfigDefaults.json();
     List<String> problems = new ArrayList<>();

@@ -4,7 +4,10 @@ import java.util.Set;
 
 /**
  * What a fetch verticle reads of the node config, read once when it starts: the config tree is
- * JSON, and these values are wanted on every request.
+ * JSON, and these values are wanted on every request. The guard's values ({@code maxBodyBytes},
+ * {@code maxRedirects}, {@code blockPrivateNetworks}, {@code allowPrivateHosts}) are read by the
+ * coordinator, which puts them on each try it sends ({@code fetch.FetchGuard}): a fetcher applies
+ * the coordinator's, never its own node's.
  *
  * @param nodeId               the name results give for this node ({@code node.id})
  * @param maxBodyBytes         the largest body kept, after decompression ({@code fetch.maxBodyBytes})
@@ -25,10 +28,5 @@ public record FetchSettings(String nodeId, long maxBodyBytes, int maxRedirects, 
   public static FetchSettings from(TrawlConfig cfg) {
     return new FetchSettings(cfg.nodeId(), cfg.maxBodyBytes(), cfg.maxRedirects(), cfg.blockPrivateNetworks(),
       cfg.allowPrivateHosts(), cfg.userAgent(), cfg.parseOffloadBytes(), cfg.perHostPool());
-  }
-
-  /** Whether the private-network guard checks where {@code host} resolves to. */
-  public boolean guards(String host) {
-    return blockPrivateNetworks && !allowPrivateHosts.contains(host);
   }
 }

@@ -6,7 +6,9 @@ package dev.trawl.config;
  * @param maxRequests     {@code jobs.maxRequests}: the most requests one job may have
  * @param maxConcurrent   {@code jobs.maxConcurrent}: jobs running at once on this node; more wait in the queue
  * @param keepFinished    {@code jobs.keepFinished}: finished jobs whose summaries this node remembers
- * @param requestsFileDir {@code jobs.requestsFileDir}: where a job's {@code requestsFile} must lie; empty: anywhere
+ * @param requestsFileDir {@code jobs.requestsFileDir}: where a job's {@code requestsFile} must lie (its real
+ *                        path); empty, the default: a job submitted over the API or the event bus may
+ *                        not name a {@code requestsFile} at all
  * @param queueCapacity   {@code queue.capacity}: jobs that may wait for a slot before a submit gets 429
  * @param maxRetryAfterMs {@code fetch.maxRetryAfterMs}: the longest {@code Retry-After} honoured; longer is cut to it
  * @param robotsDefault   {@code fetch.robots}: {@code obey} or {@code ignore}, for jobs that do not say
@@ -27,7 +29,16 @@ public record JobSettings(long maxRequests, int maxConcurrent, int keepFinished,
       cfg.fetchVerticles(), cfg.nodeId(), cfg.userAgent(), cfg.sinkDir(), JobDefaults.of(cfg));
   }
 
-  /** Whether a job may read {@code file}: anywhere when {@link #requestsFileDir} is empty, else under it. */
+  /** Whether jobs may name a {@code requestsFile} on this node: only when {@link #requestsFileDir} is set. */
+  public boolean requestsFileEnabled() {
+    return !requestsFileDir.isEmpty();
+  }
+
+  /**
+   * Whether {@code file}, as written, lies under {@link #requestsFileDir} (no I/O, links not
+   * followed; true when no directory is set, which {@link #requestsFileEnabled} refuses first).
+   * The first of two checks: the job engine then checks the real path as it opens the file.
+   */
   public boolean allowsRequestsFile(String file) {
     return requestsFileDir.isEmpty() || Confinement.inside(requestsFileDir, file);
   }

@@ -9,33 +9,81 @@ import java.util.Set;
 
 /**
  * Collects every problem of a JSON document being validated, each prefixed with its path
- * ({@code requests[2].url: ...}), so a caller gets all of them at once.
+ * ({@code requests[2].url: ...}), so a caller gets all of them at once: the first
+ * {@link #MAX_PROBLEMS}, then one "and N more". No problem echoes more than {@link #MAX_ECHO}
+ * characters of any one input (a key in a path, or a message), so a 400 never mirrors a body back.
  */
 public final class Problems {
 
-  private final List<String> list = new ArrayList<>();
+  /** Problems listed; the rest are only counted. */
+  public static final int MAX_PROBLEMS = 100;
+  /** The most characters of one input that a problem shows; longer is cut, ending in an ellipsis. */
+  public static final int MAX_ECHO = 200;
 
+  private final List<String> list = new ArrayList<>();
+  /** Characters of an input that {@link #echo} shows: {@link #MAX_ECHO}, or 0 when hiding input. */
+  private final int echoLimit;
+  private long more;
+
+  public Problems() {
+    this(MAX_ECHO);
+  }
+
+  private Problems(int echoLimit) {
+    this.echoLimit = echoLimit;
+  }
+
+  /**
+   * Problems that show nothing of the input, not even a key: for a {@code requestsFile} line,
+   * whose content must not come back in a result (it could be any file's secret).
+   */
+  public static Problems hidingInput() {
+    return new Problems(0);
+  }
+
+  /** Adds a problem; a message longer than {@link #MAX_ECHO} characters is cut. */
   public void add(String path, String message) {
-    list.add(path.isEmpty() ? message : path + ": " + message);
+    if (list.size() >= MAX_PROBLEMS) {
+      more++;
+      return;
+    }
+    String capped = cut(message, MAX_ECHO);
+    list.add(path.isEmpty() ? capped : path + ": " + capped);
   }
 
   public boolean isEmpty() {
     return list.isEmpty();
   }
 
+  /** The problems, at most {@link #MAX_PROBLEMS}, then "and N more" when there were more. */
   public List<String> list() {
-    return List.copyOf(list);
+    if (more == 0) {
+      return List.copyOf(list);
+    }
+    List<String> all = new ArrayList<>(list);
+    all.add("and " + more + " more");
+    return List.copyOf(all);
   }
 
   public JsonArray toJson() {
-    return new JsonArray(new ArrayList<>(list));
+    return new JsonArray(new ArrayList<>(list()));
+  }
+
+  /** Input as this collector may show it: cut at {@link #MAX_ECHO} characters, or only "…" when hiding input. */
+  public String echo(String input) {
+    return cut(input, echoLimit);
+  }
+
+  /** {@code path.key} for a key that came from the input, shown as {@link #echo} allows. */
+  public String key(String path, String inputKey) {
+    return join(path, echo(inputKey));
   }
 
   /** Reports every key of {@code obj} that is not in {@code allowed}. */
   public void unknownKeys(JsonObject obj, String path, Set<String> allowed) {
     for (String key : obj.fieldNames()) {
       if (!allowed.contains(key)) {
-        add(join(path, key), "unknown key");
+        add(key(path, key), "unknown key");
       }
     }
   }
@@ -96,7 +144,13 @@ public final class Problems {
     return s;
   }
 
+  /** {@code path.key}; a key longer than {@link #MAX_ECHO} characters is cut (it may be input). */
   public static String join(String path, String key) {
-    return path.isEmpty() ? key : path + "." + key;
+    String shown = cut(key, MAX_ECHO);
+    return path.isEmpty() ? shown : path + "." + shown;
+  }
+
+  private static String cut(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max) + "…";
   }
 }

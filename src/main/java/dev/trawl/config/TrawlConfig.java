@@ -51,6 +51,11 @@ public final class TrawlConfig {
     return section("http").getString("token");
   }
 
+  /** Whether a node may listen beyond loopback with no token (its operator authenticates in front of it). */
+  public boolean httpAllowUnauthenticated() {
+    return section("http").getBoolean("allowUnauthenticated");
+  }
+
   public long httpMaxBodyBytes() {
     return section("http").getLong("maxBodyBytes");
   }
@@ -116,7 +121,7 @@ public final class TrawlConfig {
     return section("jobs").getInteger("keepFinished");
   }
 
-  /** Where a job's {@code requestsFile} must lie; empty allows any path the node can read. */
+  /** Where a job's {@code requestsFile} must lie; empty: jobs over the API or the event bus may not name one. */
   public String requestsFileDir() {
     return section("jobs").getString("requestsFileDir");
   }
@@ -179,6 +184,10 @@ public final class TrawlConfig {
     String robots = section("fetch").getString("robots");
     if (!robots.equals("obey") && !robots.equals("ignore")) {
       problems.add("fetch.robots must be obey or ignore");
+    }
+    String exposed = HttpSettings.from(this).exposureProblem();
+    if (exposed != null) {
+      problems.add(exposed);
     }
     problems.addAll(JobDefaults.problems(json));
     return problems;

@@ -1,16 +1,21 @@
 package dev.trawl.fetch;
 
-import dev.trawl.error.ErrorKind;
 import dev.trawl.error.ErrorKinds;
 import dev.trawl.error.TrawlFailure;
+import dev.trawl.error.UnexpectedFailures;
 import dev.trawl.web.CookieHeader;
+import dev.trawl.web.CookieJar;
+import dev.trawl.web.Credentials;
+import dev.trawl.web.PublicSuffixes;
+import dev.trawl.web.Redact;
+import dev.trawl.web.SetCookie;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClientRequest;
 
+import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,8 +33,14 @@ final class Exchange {
   final String node;
   final String startedAt = Instant.now().toString();
   private final long startNanos = System.nanoTime();
-  /** Cookies set by responses during this try, sent on the following redirect hops. */
-  private final Map<String, String> cookies = new LinkedHashMap<>();
+  /** The {@code Set-Cookie} headers of this try's responses, for the job's jar; empty while none came. */
+  private List<SetCookie> received = List.of();
+  /** How many of {@link #received} are in {@link #jar}. */
+  private int applied;
+  /** Cookies set during this try, sent on later hops where they match; null while none was set. */
+  private CookieJar jar;
+  /** The request's origin: its credentials are sent to no other. */
+  private String home;
   private final Promise<FetchOutcome> outcome = Promise.promise();
   private HttpClientRequest wire;
   private Throwable abortCause;
@@ -52,30 +63,55 @@ final class Exchange {
     return abortCause != null;
   }
 
-  /** Keeps the cookies a response set ({@code Set-Cookie} values), for the hops that follow. */
-  void keepCookies(List<String> setCookies) {
-    for (String setCookie : setCookies) {
-      Map.Entry<String, String> pair = CookieHeader.pairOf(setCookie);
-      if (pair != null) {
-        cookies.put(pair.getKey(), pair.getValue());
-      }
+  /** Keeps the {@code Set-Cookie} headers of the response to {@code url}. */
+  void received(String url, List<String> setCookies) {
+    if (setCookies.isEmpty()) {
+      return;
     }
+    if (received.isEmpty()) {
+      received = new ArrayList<>();
+    }
+    setCookies.forEach(header -> received.add(new SetCookie(url, header)));
   }
 
-  boolean hasCookies() {
-    return !cookies.isEmpty();
+  /** Whether a cookie set during this try names a Domain while the public-suffix list is not read yet. */
+  boolean waitsForPublicSuffixes() {
+    if (applied == received.size() || PublicSuffixes.loaded()) {
+      return false;
+    }
+    return received.subList(applied, received.size()).stream().anyMatch(SetCookie::mayNameDomain);
   }
 
-  /** The {@code Cookie} header of the next hop: {@code header}'s cookies, those set during this try over them. */
-  String cookieHeaderOver(String header) {
-    return CookieHeader.merge(CookieHeader.parse(header), cookies);
+  /** Whether {@code uri} is on the request's own origin, where its credentials may go. */
+  boolean atHome(URI uri) {
+    if (home == null) {
+      home = Credentials.originOf(request.url());
+    }
+    return Credentials.originOf(uri).equals(home);
   }
 
-  /** The cookies responses set, as {@code name=value} pairs. */
-  List<String> cookiePairs() {
-    List<String> pairs = new ArrayList<>();
-    cookies.forEach((name, value) -> pairs.add(name + "=" + value));
-    return pairs;
+  /**
+   * The {@code Cookie} header of a hop to {@code uri}: {@code own} (the request's, null once off
+   * its origin) and, over it, the cookies set during this try that match {@code uri}; null for none.
+   */
+  String cookieHeaderFor(URI uri, String own) {
+    if (received.isEmpty()) {
+      return own;
+    }
+    long now = System.currentTimeMillis();
+    for (; applied < received.size(); applied++) {
+      if (jar == null) {
+        jar = new CookieJar();
+      }
+      jar.receive(received.get(applied), now);
+    }
+    Map<String, String> set = jar == null ? Map.of() : jar.cookiesFor(uri, now);
+    return set.isEmpty() ? own : CookieHeader.merge(CookieHeader.parse(own), set);
+  }
+
+  /** The {@code Set-Cookie} headers this try received, each with the URL that set it. */
+  List<SetCookie> setCookies() {
+    return received.isEmpty() ? List.of() : List.copyOf(received); // a late hop may still add to the list
   }
 
   /** The HTTP request now on the wire (changes on every redirect hop). */
@@ -96,11 +132,8 @@ final class Exchange {
    */
   FetchOutcome failed(Throwable error) {
     Throwable cause = aborted() ? abortCause : error;
-    ErrorKind kind = ErrorKinds.kindOf(cause);
-    if (kind == ErrorKind.INTERNAL) {
-      LOG.log(System.Logger.Level.WARNING, "unexpected failure fetching " + request.url(), cause);
-    }
-    return FetchOutcome.failed(this, kind, ErrorKinds.messageOf(cause));
+    UnexpectedFailures.log(LOG, "fetching " + Redact.url(request.url()), cause);
+    return FetchOutcome.failed(this, ErrorKinds.kindOf(cause), ErrorKinds.messageOf(cause));
   }
 
   /** Ends the try with {@code cause} unless it already ended, and resets the exchange on the wire. */

@@ -3,6 +3,7 @@ package dev.trawl.fetch;
 import dev.trawl.error.ErrorKind;
 import dev.trawl.error.ErrorKinds;
 import dev.trawl.parse.ParsedPage;
+import dev.trawl.web.SetCookie;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -14,7 +15,8 @@ import java.util.List;
  * outcome; the coordinator turns the last one into the request's result.
  *
  * @param errorKind    SPEC error kind, null when ok
- * @param setCookies   {@code name=value} pairs the responses set, for the job's cookie jar
+ * @param setCookies   the {@code Set-Cookie} headers the responses carried, each with the URL that set
+ *                     it, for the job's cookie jar (on the wire: {@code [{"url": …, "header": …}]})
  * @param retryAfterMs the server's {@code Retry-After}, in ms, or -1
  * @param discovered   for a crawl: the links to follow (normalised, filtered), or a sitemap's pages
  * @param sitemaps     for a sitemap index: the sitemaps it lists
@@ -22,7 +24,7 @@ import java.util.List;
 public record FetchOutcome(String jobId, long index, long dispatchId, boolean ok, int status, String finalUrl,
                            String contentType, long bytes, String startedAt, long elapsedMs, String node,
                            JsonObject data, JsonArray links, String body, ErrorKind errorKind, String errorMessage,
-                           List<String> setCookies, long retryAfterMs, List<String> discovered, List<String> sitemaps) {
+                           List<SetCookie> setCookies, long retryAfterMs, List<String> discovered, List<String> sitemaps) {
 
   /** A page, robots.txt or sitemap that was answered with a 2xx and read as {@code parsed}. */
   static FetchOutcome ok(Exchange exchange, Page page, ParsedPage parsed) {
@@ -42,7 +44,7 @@ public record FetchOutcome(String jobId, long index, long dispatchId, boolean ok
   /** A try that got no answer, or whose answer was refused or cut off; it keeps the cookies set on the way. */
   static FetchOutcome failed(Exchange exchange, ErrorKind kind, String message) {
     return unanswered(exchange.request, exchange.node, exchange.startedAt, exchange.elapsedMs(), kind, message,
-      exchange.cookiePairs());
+      exchange.setCookies());
   }
 
   /** A try that never reached the network, or whose answer was lost. */
@@ -52,7 +54,7 @@ public record FetchOutcome(String jobId, long index, long dispatchId, boolean ok
   }
 
   private static FetchOutcome unanswered(FetchRequest req, String node, String startedAt, long elapsedMs,
-                                         ErrorKind kind, String message, List<String> setCookies) {
+                                         ErrorKind kind, String message, List<SetCookie> setCookies) {
     return new FetchOutcome(req.jobId(), req.index(), req.dispatchId(), false, 0, null, null, 0, startedAt, elapsedMs,
       node, null, null, null, kind, message, setCookies, RetryAfter.NONE, List.of(), List.of());
   }
@@ -62,7 +64,7 @@ public record FetchOutcome(String jobId, long index, long dispatchId, boolean ok
     return new FetchOutcome(req.jobId(), req.index(), req.dispatchId(), kind == null, page.status(), page.finalUrl(),
       page.contentType(), page.bytes(), exchange.startedAt, exchange.elapsedMs(), exchange.node,
       parsed == null ? null : parsed.data(), parsed == null ? null : parsed.links(), parsed == null ? null : parsed.text(),
-      kind, message, exchange.cookiePairs(), page.retryAfterMs(), parsed == null ? List.of() : parsed.found(), List.of());
+      kind, message, exchange.setCookies(), page.retryAfterMs(), parsed == null ? List.of() : parsed.found(), List.of());
   }
 
   /** The same outcome with what a sitemap lists: its pages, or (for an index) its sitemaps. */
@@ -78,13 +80,13 @@ public record FetchOutcome(String jobId, long index, long dispatchId, boolean ok
       .put("startedAt", startedAt).put("elapsedMs", elapsedMs).put("node", node)
       .put("data", data).put("links", links).put("body", body)
       .put("errorKind", errorKind == null ? null : errorKind.wire()).put("errorMessage", errorMessage)
-      .put("setCookies", new JsonArray(new ArrayList<>(setCookies))).put("retryAfterMs", retryAfterMs)
+      .put("setCookies", cookiesJson(setCookies)).put("retryAfterMs", retryAfterMs)
       .put("discovered", new JsonArray(new ArrayList<>(discovered)))
       .put("sitemaps", new JsonArray(new ArrayList<>(sitemaps)));
   }
 
   public static FetchOutcome fromJson(JsonObject json) {
-    List<String> cookies = strings(json.getJsonArray("setCookies"));
+    List<SetCookie> cookies = cookiesOf(json.getJsonArray("setCookies"));
     return new FetchOutcome(json.getString("jobId"), json.getLong("index"), json.getLong("dispatchId"),
       json.getBoolean("ok"), json.getInteger("status"), json.getString("finalUrl"), json.getString("contentType"),
       json.getLong("bytes"), json.getString("startedAt"), json.getLong("elapsedMs"), json.getString("node"),
@@ -92,6 +94,21 @@ public record FetchOutcome(String jobId, long index, long dispatchId, boolean ok
       json.getString("errorKind") == null ? null : ErrorKind.ofWire(json.getString("errorKind")),
       json.getString("errorMessage"), cookies, json.getLong("retryAfterMs"),
       strings(json.getJsonArray("discovered")), strings(json.getJsonArray("sitemaps")));
+  }
+
+  private static JsonArray cookiesJson(List<SetCookie> setCookies) {
+    JsonArray array = new JsonArray();
+    setCookies.forEach(c -> array.add(new JsonObject().put("url", c.url()).put("header", c.header())));
+    return array;
+  }
+
+  private static List<SetCookie> cookiesOf(JsonArray array) {
+    List<SetCookie> list = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      JsonObject cookie = array.getJsonObject(i);
+      list.add(new SetCookie(cookie.getString("url"), cookie.getString("header")));
+    }
+    return List.copyOf(list);
   }
 
   private static List<String> strings(JsonArray array) {

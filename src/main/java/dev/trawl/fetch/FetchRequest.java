@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * One try of one request, sent by the coordinator on {@code trawl.fetch}.
@@ -23,13 +24,19 @@ import java.util.Map;
  * @param keepBody   whether the result carries the body ({@code output.body})
  * @param purpose    what the body is for: a page of the job, or a robots.txt or sitemap of a crawl
  * @param follow     for a crawl's pages, which links to report back; otherwise null
+ * @param guard      the coordinator's private-network guard and body and redirect limits, applied by
+ *                   whichever node fetches the try
  */
 public record FetchRequest(String jobId, long index, long dispatchId, String url, String method,
                            Map<String, String> headers, String body, Timeouts timeouts, ParseSpec parse,
-                           boolean keepBody, Purpose purpose, FollowSpec follow) {
+                           boolean keepBody, Purpose purpose, FollowSpec follow, FetchGuard guard) {
 
   /** What a fetched body is for. */
   public enum Purpose { PAGE, ROBOTS, SITEMAP }
+
+  public FetchRequest {
+    Objects.requireNonNull(guard, "guard"); // a try without its coordinator's guard is never fetched
+  }
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -41,7 +48,8 @@ public record FetchRequest(String jobId, long index, long dispatchId, String url
       .put("parse", parse.toJson())
       .put("keepBody", keepBody)
       .put("purpose", purpose.name())
-      .put("follow", follow == null ? null : follow.toJson());
+      .put("follow", follow == null ? null : follow.toJson())
+      .put("guard", guard.toJson());
   }
 
   public static FetchRequest fromJson(JsonObject json) {
@@ -51,6 +59,6 @@ public record FetchRequest(String jobId, long index, long dispatchId, String url
       json.getString("url"), json.getString("method"), headers, json.getString("body"),
       Timeouts.fromJson(json.getJsonObject("timeouts")), ParseSpec.fromJson(json.getJsonObject("parse")),
       json.getBoolean("keepBody"), Purpose.valueOf(json.getString("purpose")),
-      FollowSpec.fromJson(json.getJsonObject("follow")));
+      FollowSpec.fromJson(json.getJsonObject("follow")), FetchGuard.fromJson(json.getJsonObject("guard")));
   }
 }

@@ -3,8 +3,8 @@ package dev.trawl.fetch;
 import dev.trawl.config.FetchSettings;
 import dev.trawl.error.ErrorKind;
 import dev.trawl.error.TrawlFailure;
-import dev.trawl.web.HostKey;
 import dev.trawl.web.HostNames;
+import dev.trawl.web.PublicSuffixes;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -89,8 +89,8 @@ final class Fetcher {
       return Future.failedFuture(new TrawlFailure(ErrorKind.INVALID_REQUEST, "invalid URL " + url));
     }
     Future<Void> ready = "https".equalsIgnoreCase(uri.getScheme()) ? tlsLoaded() : Future.succeededFuture();
-    return ready
-      .compose(v -> serverFor(uri))
+    return (exchange.waitsForPublicSuffixes() ? ready.compose(v -> publicSuffixesLoaded()) : ready)
+      .compose(v -> serverFor(uri, exchange.request.guard()))
       .compose(server -> send(exchange, uri, method, body, server))
       .compose(response -> followOrFinish(exchange, uri, method, body, hop, response));
   }
@@ -107,6 +107,14 @@ final class Fetcher {
     return tlsLoaded;
   }
 
+  /**
+   * The public-suffix list, read on a worker thread the first time a cookie set during a try names
+   * a Domain (hundreds of ms on a cold JVM). Should it fail, such cookies are refused.
+   */
+  private Future<Void> publicSuffixesLoaded() {
+    return vertx.executeBlocking(PublicSuffixes::load, false).<Void>mapEmpty().otherwiseEmpty();
+  }
+
   private static Void loadTls() throws java.security.NoSuchAlgorithmException {
     javax.net.ssl.SSLContext.getDefault().createSSLEngine().getSupportedCipherSuites();
     return null;
@@ -114,14 +122,15 @@ final class Fetcher {
 
   private Future<Page> followOrFinish(Exchange exchange, URI uri, String method, String body, int hop,
                                      HttpResponse<Buffer> response) {
-    exchange.keepCookies(response.cookies());
+    exchange.received(uri.toString(), response.cookies());
     String location = response.getHeader(HttpHeaders.LOCATION);
     if (!REDIRECTS.contains(response.statusCode()) || location == null) {
       return Future.succeededFuture(new Page(uri.toString(), response));
     }
-    if (hop >= settings.maxRedirects()) {
+    int maxRedirects = exchange.request.guard().maxRedirects(); // the coordinator's, not this node's
+    if (hop >= maxRedirects) {
       return Future.failedFuture(new TrawlFailure(ErrorKind.TOO_MANY_REDIRECTS,
-        "more than fetch.maxRedirects=" + settings.maxRedirects() + " redirects, last to " + location));
+        "more than fetch.maxRedirects=" + maxRedirects + " redirects, last to " + location));
     }
     URI next = Redirects.resolve(uri, location);
     if (next == null) {
@@ -136,9 +145,10 @@ final class Fetcher {
    * Where to connect. A host that is an address in any spelling ({@code 127.1}, {@code 0x7f000001})
    * is connected to as that address. With {@code fetch.blockPrivateNetworks} on, a name is resolved
    * here and checked, and the connection goes to that very address, so no second DNS answer can
-   * slip past the check; otherwise the client resolves names itself (null).
+   * slip past the check; otherwise the client resolves names itself (null). The guard is the
+   * coordinator's, carried by the try.
    */
-  private Future<SocketAddress> serverFor(URI uri) {
+  private Future<SocketAddress> serverFor(URI uri, FetchGuard guard) {
     String host = HostNames.hostOf(uri);
     if (host == null) {
       return Future.failedFuture(new TrawlFailure(ErrorKind.INVALID_REQUEST, "no host in " + uri));
@@ -149,7 +159,7 @@ final class Fetcher {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(new TrawlFailure(ErrorKind.INVALID_REQUEST, e.getMessage()));
     }
-    boolean guarded = settings.guards(host);
+    boolean guarded = guard.guards(host);
     if (literal == null && !guarded) {
       return Future.succeededFuture(null);
     }
@@ -173,7 +183,7 @@ final class Fetcher {
       .followRedirects(false)
       .connectTimeout(req.timeouts().connectMs())
       .idleTimeout(req.timeouts().idleMs())
-      .as(new LimitedBody(settings.maxBodyBytes(), max -> exchange.abort(new TrawlFailure(ErrorKind.TOO_LARGE,
+      .as(new LimitedBody(req.guard().maxBodyBytes(), max -> exchange.abort(new TrawlFailure(ErrorKind.TOO_LARGE,
         "body larger than fetch.maxBodyBytes=" + max))));
     request.putHeaders(headersFor(exchange, uri));
     byRequest.put(request, exchange);
@@ -185,11 +195,13 @@ final class Fetcher {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     headers.set(HttpHeaders.USER_AGENT, settings.userAgent());
     exchange.request.headers().forEach(headers::set);
-    if (!HostKey.sameHost(uri, URI.create(exchange.request.url()))) {
-      headers.remove(HttpHeaders.AUTHORIZATION); // never hand credentials to another host on a redirect
+    if (!exchange.atHome(uri)) {
+      // A redirect left the request's origin: its credentials stay behind (web.Credentials).
+      headers.remove(HttpHeaders.AUTHORIZATION).remove(HttpHeaders.PROXY_AUTHORIZATION).remove(HttpHeaders.COOKIE);
     }
-    if (exchange.hasCookies()) {
-      headers.set(HttpHeaders.COOKIE, exchange.cookieHeaderOver(headers.get(HttpHeaders.COOKIE)));
+    String cookies = exchange.cookieHeaderFor(uri, headers.get(HttpHeaders.COOKIE));
+    if (cookies != null) {
+      headers.set(HttpHeaders.COOKIE, cookies);
     }
     return headers;
   }
@@ -200,7 +212,8 @@ final class Fetcher {
     if (exchange != null && ctx.phase() == ClientPhase.SEND_REQUEST) {
       exchange.attach(ctx.clientRequest());
     }
-    TrawlFailure refused = exchange != null && ctx.phase() == ClientPhase.RECEIVE_RESPONSE ? refusal(ctx) : null;
+    TrawlFailure refused = exchange != null && ctx.phase() == ClientPhase.RECEIVE_RESPONSE
+      ? refusal(ctx, exchange.request.guard().maxBodyBytes()) : null;
     if (refused != null) {
       // Refused before reading a byte; failing the context (not just returning) lets the
       // WebClient settle its future, and the abort resets the connection under it.
@@ -217,11 +230,11 @@ final class Fetcher {
    * header; one that remains ({@code br} without a decoder, {@code gzip, gzip}) means the body is
    * still encoded.
    */
-  private TrawlFailure refusal(HttpContext<?> ctx) {
+  private TrawlFailure refusal(HttpContext<?> ctx, long maxBodyBytes) {
     String length = ctx.clientResponse().getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (over(length, settings.maxBodyBytes())) {
+    if (over(length, maxBodyBytes)) {
       return new TrawlFailure(ErrorKind.TOO_LARGE, "Content-Length " + length + " is over fetch.maxBodyBytes="
-        + settings.maxBodyBytes());
+        + maxBodyBytes);
     }
     String encoding = ctx.clientResponse().getHeader(HttpHeaders.CONTENT_ENCODING);
     if (encoding == null || encoding.isBlank() || encoding.trim().equalsIgnoreCase("identity")) {

@@ -57,19 +57,27 @@ final class Admission {
     if (running.getAsInt() >= settings.maxConcurrent() && table.queuedCount() >= settings.queueCapacity()) {
       return Future.failedFuture(Rejection.queueFull().asFailure());
     }
-    return countRequests(parsed.spec())
-      .recover(error -> Future.failedFuture(Rejection.invalidJob(List.of(error.getMessage())).asFailure()))
-      .compose(total -> closed ? Future.failedFuture(stopping()) : Future.succeededFuture(create(parsed.spec(), total)));
+    JobSpec spec = parsed.spec();
+    if (spec.requests() != null) {
+      return Future.succeededFuture(create(spec, null));
+    }
+    return openRequestsFile(spec).compose(file -> {
+      if (closed) {
+        return file.close(vertx).transform(v -> Future.failedFuture(stopping()));
+      }
+      return Future.succeededFuture(create(spec, file));
+    });
   }
 
   private static RuntimeException stopping() {
     return Rejection.unavailable("this node is stopping and accepts no new jobs").asFailure();
   }
 
-  private JobRun create(JobSpec spec, long total) {
+  private JobRun create(JobSpec spec, RequestsFile file) {
     String id = UUID.randomUUID().toString();
     String output = Path.of(settings.sinkDir(), spec.name(), id + ".jsonl").toString();
-    return new JobRun(id, settings.nodeId(), spec, output, total);
+    long total = file == null ? spec.requests().size() : file.requests();
+    return new JobRun(id, settings.nodeId(), spec, output, total, file);
   }
 
   /** Queues the job; completes once the cluster knows this node coordinates it (or could not be told). */
@@ -82,19 +90,34 @@ final class Admission {
       .otherwiseEmpty();
   }
 
-  /** Inline jobs are counted at once; a file is counted on a worker thread, without holding it. */
-  private Future<Long> countRequests(JobSpec spec) {
-    if (spec.requests() != null) {
-      return Future.succeededFuture((long) spec.requests().size());
-    }
+  /**
+   * Opens and counts the job's {@code requestsFile} on a worker thread, once: the handle is the
+   * one the job reads (see {@link RequestsFile}). Refused when the node has no
+   * {@code jobs.requestsFileDir}, when the path is outside it (checked first on the path alone, so
+   * nothing outside is even looked at), and when the file is over {@code jobs.maxRequests}.
+   */
+  private Future<RequestsFile> openRequestsFile(JobSpec spec) {
     String file = spec.requestsFile();
-    if (!settings.allowsRequestsFile(file)) {
-      return Future.failedFuture("requestsFile: " + file + " is outside jobs.requestsFileDir=" + settings.requestsFileDir());
+    if (!settings.requestsFileEnabled()) {
+      return refused(RequestsFile.NOT_ENABLED);
     }
-    return vertx.executeBlocking(() -> LineCounter.count(Path.of(file)), false)
-      .recover(error -> Future.failedFuture("requestsFile: cannot read " + file + ": " + error.getMessage()))
-      .compose(total -> total <= settings.maxRequests() ? Future.succeededFuture(total)
-        : Future.failedFuture("requestsFile: " + total + " requests, over jobs.maxRequests=" + settings.maxRequests()));
+    if (!settings.allowsRequestsFile(file)) {
+      return refused(RequestsFile.outside(file, settings.requestsFileDir()));
+    }
+    return vertx.executeBlocking(() -> RequestsFile.open(settings.requestsFileDir(), file), false)
+      .recover(error -> refused(error instanceof RequestsFile.Refused ? error.getMessage() : "requestsFile: cannot be read"))
+      .compose(this::withinMaxRequests);
   }
 
+  private Future<RequestsFile> withinMaxRequests(RequestsFile file) {
+    if (file.requests() <= settings.maxRequests()) {
+      return Future.succeededFuture(file);
+    }
+    String over = "requestsFile: " + file.requests() + " requests, over jobs.maxRequests=" + settings.maxRequests();
+    return file.close(vertx).transform(v -> refused(over));
+  }
+
+  private static <T> Future<T> refused(String problem) {
+    return Future.failedFuture(Rejection.invalidJob(List.of(problem)).asFailure());
+  }
 }

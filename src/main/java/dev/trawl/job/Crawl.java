@@ -3,11 +3,13 @@ package dev.trawl.job;
 import dev.trawl.fetch.FetchOutcome;
 import dev.trawl.parse.FollowSpec;
 import dev.trawl.parse.Links;
+import dev.trawl.web.Credentials;
 import dev.trawl.web.HostKey;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -16,6 +18,10 @@ import java.util.Set;
  * job's source: the job's own requests first, then what the crawl found, each with the next index.
  * With {@code follow.sitemaps}, the first request of each origin also reads the sitemaps its
  * robots.txt names and {@code /sitemap.xml}, and their pages join the crawl at depth 0.
+ *
+ * <p>It also says where the job's own credentials go ({@link #trusts}): the job's headers and
+ * cookies belong to its own requests, so a found page or sitemap gets them only when its origin
+ * (scheme, host, port) is the origin of one of the job's own requests.
  */
 final class Crawl implements RequestSource {
 
@@ -23,6 +29,11 @@ final class Crawl implements RequestSource {
   static final int MAX_SITEMAPS = 1000;
   /** Sitemaps are looked for on at most this many origins of the job's own requests. */
   static final int MAX_SITEMAP_ORIGINS = 100;
+  /**
+   * The job's own requests' origins remembered for {@link #trusts}; past this many, pages of
+   * further origins go without the job's credentials (closed, not open, when the bound is hit).
+   */
+  static final int MAX_SEED_ORIGINS = 1024;
 
   private final FollowSpec follow;
   private final JobRun run;
@@ -32,6 +43,12 @@ final class Crawl implements RequestSource {
   private final Frontier frontier;
   private final Set<String> sitemapsRead = new HashSet<>();
   private final Set<String> sitemapOrigins = new HashSet<>();
+  private final Set<String> seedOrigins = new HashSet<>();
+  /**
+   * The index of the first page the crawl found. The job's own requests have the indexes of its
+   * input, below those of everything found (which are numbered after the input's total).
+   */
+  private long firstFoundIndex = Long.MAX_VALUE;
   private long pages;
   /** Sitemap fetches under way: the crawl is not over while one may still add pages. */
   private int sitemapsInFlight;
@@ -50,6 +67,7 @@ final class Crawl implements RequestSource {
     RequestSpec seed = seeds.poll();
     if (seed != null) {
       pages++;
+      rememberSeedOrigin(seed.url());
       String normalized = Links.normalize(seed.url());
       if (normalized != null) {
         seen.add(normalized);
@@ -61,6 +79,28 @@ final class Crawl implements RequestSource {
     }
     String entry = frontier.poll();
     return entry == null ? null : fromEntry(entry);
+  }
+
+  private void rememberSeedOrigin(String url) {
+    String origin = Credentials.originOf(url);
+    if (origin != null && seedOrigins.size() < MAX_SEED_ORIGINS) {
+      seedOrigins.add(origin);
+    }
+  }
+
+  /**
+   * Whether the job's own credentials ({@code Authorization}, {@code Proxy-Authorization} and
+   * {@code Cookie} of its {@code headers}, and its {@code cookies}) go with {@code request}: a
+   * request of the job's own always, a found page only on the origin of one of the job's own.
+   */
+  boolean trusts(RequestSpec request) {
+    return request.index() < firstFoundIndex || trusts(request.url());
+  }
+
+  /** Whether {@code url} is on the origin of one of the job's own requests. */
+  boolean trusts(String url) {
+    String origin = Credentials.originOf(url);
+    return origin != null && seedOrigins.contains(origin);
   }
 
   @Override
@@ -111,7 +151,9 @@ final class Crawl implements RequestSource {
       }
       if (seen.add(url)) {
         pages++;
-        entries.add(run.addCrawledRequest() + "\t" + depth + "\t" + url);
+        long index = run.addCrawledRequest();
+        firstFoundIndex = Math.min(firstFoundIndex, index);
+        entries.add(index + "\t" + depth + "\t" + url);
       }
     }
     frontier.addAll(entries);
@@ -149,7 +191,8 @@ final class Crawl implements RequestSource {
       return;
     }
     sitemapsInFlight++;
-    engine.fetchSitemap(run, url).onComplete(reply -> {
+    Map<String, String> headers = trusts(url) ? run.spec().headers() : Credentials.without(run.spec().headers());
+    engine.fetchSitemap(run, url, headers).onComplete(reply -> {
       sitemapsInFlight--;
       FetchOutcome read = reply.succeeded() ? reply.result() : null;
       if (read != null && read.ok() && !run.endIsDecided()) {

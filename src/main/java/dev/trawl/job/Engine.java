@@ -1,7 +1,9 @@
 package dev.trawl.job;
 
+import dev.trawl.config.FetchSettings;
 import dev.trawl.config.JobSettings;
 import dev.trawl.error.ErrorKind;
+import dev.trawl.fetch.FetchGuard;
 import dev.trawl.fetch.FetchOutcome;
 import dev.trawl.fetch.FetchRequest;
 import dev.trawl.parse.ParseSpec;
@@ -13,8 +15,8 @@ import java.util.Map;
 
 /**
  * What every job on this coordinator shares: the dispatcher to the fetchers, the robots.txt
- * cache, the result recorder with its sink window, the pump, and the node's settings. One per
- * coordinator, on its event loop.
+ * cache, the result recorder with its sink window, the pump, and the node's settings, among them
+ * the guard every try of this coordinator carries. One per coordinator, on its event loop.
  */
 final class Engine {
 
@@ -23,15 +25,21 @@ final class Engine {
 
   private final Vertx vertx;
   private final JobSettings settings;
+  private final FetchGuard guard;
   private final Dispatcher dispatcher;
   private final Robots robots;
   private final ResultRecorder recorder;
   private final Pump pump;
   private long dispatchCounter;
 
-  Engine(Vertx vertx, JobSettings settings, Dispatcher dispatcher, JobMetrics metrics) {
+  /**
+   * @param fetch this node's fetch settings: their guard ({@link FetchGuard}) goes on every try this
+   *              coordinator sends, so the node that fetches applies this node's rules, not its own
+   */
+  Engine(Vertx vertx, JobSettings settings, FetchSettings fetch, Dispatcher dispatcher, JobMetrics metrics) {
     this.vertx = vertx;
     this.settings = settings;
+    this.guard = FetchGuard.of(fetch);
     this.dispatcher = dispatcher;
     this.robots = new Robots(vertx, settings.userAgent(), this::fetchRobots);
     this.recorder = new ResultRecorder(vertx.eventBus(), metrics, this::pump);
@@ -48,6 +56,11 @@ final class Engine {
 
   JobSettings settings() {
     return settings;
+  }
+
+  /** The private-network guard and limits every try of this coordinator carries. */
+  FetchGuard guard() {
+    return guard;
   }
 
   Dispatcher dispatcher() {
@@ -99,18 +112,21 @@ final class Engine {
   /** One robots.txt fetch for {@link Robots}, through the fetchers like any other request. */
   private Future<Robots.Answer> fetchRobots(String url) {
     FetchRequest request = new FetchRequest(ROBOTS_JOB, -1, nextDispatchId(), url, "GET", Map.of(), null,
-      settings.defaults().timeouts(), ParseSpec.DEFAULT, false, FetchRequest.Purpose.ROBOTS, null);
+      settings.defaults().timeouts(), ParseSpec.DEFAULT, false, FetchRequest.Purpose.ROBOTS, null, guard);
     return dispatcher.fetch(request).map(o -> {
       int status = o.ok() || o.errorKind() == ErrorKind.HTTP_STATUS ? o.status() : 0;
       return new Robots.Answer(status, o.contentType(), o.body());
     });
   }
 
-  /** One sitemap of a crawl, read by a fetcher, which also finds its pages or child sitemaps. */
-  Future<FetchOutcome> fetchSitemap(JobRun run, String url) {
+  /**
+   * One sitemap of a crawl, read by a fetcher, which also finds its pages or child sitemaps;
+   * {@code headers} are the job's, less its credentials where the crawl does not trust the URL.
+   */
+  Future<FetchOutcome> fetchSitemap(JobRun run, String url, Map<String, String> headers) {
     JobSpec spec = run.spec();
-    FetchRequest request = new FetchRequest(run.id(), -1, nextDispatchId(), url, "GET", spec.headers(), null,
-      spec.timeouts(), ParseSpec.DEFAULT, false, FetchRequest.Purpose.SITEMAP, spec.follow());
+    FetchRequest request = new FetchRequest(run.id(), -1, nextDispatchId(), url, "GET", headers, null,
+      spec.timeouts(), ParseSpec.DEFAULT, false, FetchRequest.Purpose.SITEMAP, spec.follow(), guard);
     return dispatcher.fetch(request);
   }
 }

@@ -1,20 +1,17 @@
 package dev.trawl.job;
 
-import dev.trawl.config.Timeouts;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.AsyncFile;
-import io.vertx.core.file.OpenOptions;
 import io.vertx.core.parsetools.RecordParser;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 
 /**
- * A {@code requestsFile} read lazily through {@link AsyncFile}: at most {@link #HIGH_WATER} parsed
- * lines wait in memory; the file is paused above it and resumed below {@link #LOW_WATER}, so a
- * file of millions of lines costs the same memory as one of ten. Index = 0-based line number;
+ * A {@code requestsFile} read lazily through the handle {@link Admission} opened at submit (a
+ * {@link RequestsFileStream}, 64 KiB a read on a worker thread): at most {@link #HIGH_WATER}
+ * parsed lines wait in memory; the file is paused above it and resumed below {@link #LOW_WATER},
+ * so a file of millions of lines costs the same memory as one of ten. Index = 0-based line number;
  * blank lines are not requests.
  */
 final class FileSource implements RequestSource {
@@ -24,9 +21,9 @@ final class FileSource implements RequestSource {
   static final int MAX_LINE_BYTES = 1 << 20;
   static final int LOW_WATER = 128;
 
-  private final AsyncFile file;
+  private final RequestsFileStream file;
   private final RecordParser lines;
-  private final Timeouts timeouts;
+  private final RequestSpec.Defaults defaults;
   private final ArrayDeque<RequestSpec> ready = new ArrayDeque<>();
   private long lineNumber;
   private boolean ended;
@@ -34,25 +31,21 @@ final class FileSource implements RequestSource {
   private Runnable listener = () -> { };
   private java.util.function.Consumer<Throwable> errorListener = e -> { };
 
-  private FileSource(AsyncFile file, Timeouts timeouts) {
-    this.file = file;
-    this.timeouts = timeouts;
-    this.lines = RecordParser.newDelimited("\n", file);
+  /** Reads {@code file} from its start, on {@code context} (the job's coordinator). */
+  FileSource(Context context, RequestsFile file, RequestSpec.Defaults defaults) {
+    this.file = new RequestsFileStream(context, file);
+    this.defaults = defaults;
+    this.lines = RecordParser.newDelimited("\n", this.file);
     lines.handler(this::onLine);
     lines.endHandler(v -> onEnd());
     lines.maxRecordSize(MAX_LINE_BYTES);
     lines.exceptionHandler(this::onFailure);
   }
 
-  static Future<RequestSource> open(Vertx vertx, String path, Timeouts timeouts) {
-    return vertx.fileSystem().open(path, new OpenOptions().setRead(true).setWrite(false).setCreate(false))
-      .map(file -> new FileSource(file, timeouts));
-  }
-
   private void onLine(Buffer line) {
     long index = lineNumber++;
     if (!blank(line)) {
-      ready.add(RequestSpec.ofLine(index, line.toString(StandardCharsets.UTF_8), timeouts));
+      ready.add(RequestSpec.ofLine(index, line.toString(StandardCharsets.UTF_8), defaults));
     }
     if (ready.size() >= HIGH_WATER && !paused) {
       paused = true;

@@ -1,19 +1,18 @@
 package dev.trawl.job;
 
 import dev.trawl.config.Problems;
-import dev.trawl.config.Timeouts;
 import io.vertx.core.json.JsonArray;
 
 /** The {@code requests} array of a job, already validated, handed out in order. */
 final class InlineSource implements RequestSource {
 
   private final JsonArray requests;
-  private final Timeouts timeouts;
+  private final RequestSpec.Defaults defaults;
   private int next;
 
-  InlineSource(JsonArray requests, Timeouts timeouts) {
+  InlineSource(JsonArray requests, RequestSpec.Defaults defaults) {
     this.requests = requests;
-    this.timeouts = timeouts;
+    this.defaults = defaults;
   }
 
   @Override
@@ -22,7 +21,7 @@ final class InlineSource implements RequestSource {
       return null;
     }
     int index = next++;
-    return RequestSpec.parse(index, requests.getValue(index), timeouts, "", new Problems());
+    return RequestSpec.parse(index, requests.getValue(index), defaults, "", new Problems());
   }
 
   @Override

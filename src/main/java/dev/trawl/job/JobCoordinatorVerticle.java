@@ -4,6 +4,7 @@ import dev.trawl.bus.Addresses;
 import dev.trawl.bus.Rejection;
 import dev.trawl.cluster.Members;
 import dev.trawl.config.ClusterSettings;
+import dev.trawl.config.FetchSettings;
 import dev.trawl.config.JobSettings;
 import dev.trawl.config.TrawlConfig;
 import dev.trawl.fetch.FetchRequest;
@@ -51,7 +52,7 @@ public class JobCoordinatorVerticle extends VerticleBase {
     table = new JobTable(settings.keepFinished());
     JobMetrics metrics = new JobMetrics();
     Dispatcher dispatcher = new Dispatcher(bus, members, this::onRefetch, this::stillWanted);
-    engine = new Engine(vertx, settings, dispatcher, metrics);
+    engine = new Engine(vertx, settings, FetchSettings.from(cfg), dispatcher, metrics);
     directory = new JobDirectory(vertx);
     admission = new Admission(vertx, settings, table, directory, engine::running);
     calls = new JobCalls(bus, self, members, table, directory);

@@ -29,9 +29,17 @@ final class JobRun {
   private Instant endedAt;
   private JsonObject winner;
   private JsonObject firstError;
+  /** The {@code requestsFile} opened at submit, until the job's source takes it; null for inline requests. */
+  private RequestsFile requestsFile;
 
   JobRun(String id, String coordinator, JobSpec spec, String output, long total) {
+    this(id, coordinator, spec, output, total, null);
+  }
+
+  /** A job whose requests are read from {@code requestsFile}, the handle opened and counted at submit. */
+  JobRun(String id, String coordinator, JobSpec spec, String output, long total, RequestsFile requestsFile) {
     this.id = id;
+    this.requestsFile = requestsFile;
     this.coordinator = coordinator;
     this.spec = spec;
     this.output = output;
@@ -131,6 +139,13 @@ final class JobRun {
 
   String output() {
     return output;
+  }
+
+  /** The handle opened at submit, handed over once to the source that reads and closes it. */
+  RequestsFile takeRequestsFile() {
+    RequestsFile taken = requestsFile;
+    requestsFile = null;
+    return taken;
   }
 
   /** A crawl found one more page: it gets the job's next index. */

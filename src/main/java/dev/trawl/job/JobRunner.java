@@ -65,6 +65,9 @@ final class JobRunner implements Pump.Lane {
   private void onSourceOpen(RequestSource opened) {
     source = opened;
     crawl = opened instanceof Crawl c ? c : null;
+    if (crawl != null) {
+      tries.crawling(crawl);
+    }
     opened.onReady(engine::pump);
     opened.onError(error -> {
       LOG.log(System.Logger.Level.ERROR, "job {0}: reading its requests failed: {1}", run.id(), error.getMessage());

@@ -9,21 +9,32 @@ final class JobSources {
   private JobSources() {
   }
 
-  /** Opens the job's source; a crawl wraps its own requests as the seeds. */
+  /**
+   * Opens the job's source; a crawl wraps its own requests as the seeds. A {@code requestsFile}
+   * is read through the handle opened at submit ({@link JobRun#takeRequestsFile()}), never by path.
+   */
   static Future<RequestSource> open(Engine engine, JobRun run) {
     JobSpec spec = run.spec();
-    Future<RequestSource> requests = spec.requests() != null
-      ? Future.succeededFuture(new InlineSource(spec.requests(), spec.timeouts()))
-      : FileSource.open(engine.vertx(), spec.requestsFile(), spec.timeouts());
+    RequestSpec.Defaults defaults = RequestSpec.Defaults.of(spec);
+    RequestSource requests;
+    if (spec.requests() != null) {
+      requests = new InlineSource(spec.requests(), defaults);
+    } else {
+      RequestsFile file = run.takeRequestsFile();
+      if (file == null) {
+        return Future.failedFuture("job " + run.id() + ": its requestsFile was not opened at submit");
+      }
+      requests = new FileSource(engine.vertx().getOrCreateContext(), file, defaults);
+    }
     if (spec.follow() == null) {
-      return requests;
+      return Future.succeededFuture(requests);
     }
     String spill = run.output().replaceFirst("\\.jsonl$", ".frontier");
-    return requests.map(seeds -> new Crawl(run, engine, seeds, new Frontier(engine.vertx(), spill)));
+    return Future.succeededFuture(new Crawl(run, engine, requests, new Frontier(engine.vertx(), spill)));
   }
 
   /** The source of a job that could not open its own: nothing, so it ends at once. */
   static RequestSource empty(JobRun run) {
-    return new InlineSource(new JsonArray(), run.spec().timeouts());
+    return new InlineSource(new JsonArray(), RequestSpec.Defaults.of(run.spec()));
   }
 }

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * its bad lines become {@code invalid_request} results.
  *
  * @param requests     the inline requests (raw JSON, validated), or null with a file
- * @param requestsFile path of a file on this node, one request a line, or null
+ * @param requestsFile path of a file on this node, one request a line, or null; read only from
+ *                     {@code jobs.requestsFileDir} (see {@link RequestsFile})
  * @param deadlineMs   0 for none
  * @param follow       how the job crawls, or null when it only fetches its requests
  */
@@ -62,7 +63,10 @@ public record JobSpec(String name, JsonArray requests, String requestsFile, Mode
     Timeouts timeouts = Timeouts.parse(p.object(job, "timeouts", ""), defaults.timeouts(), "timeouts", p);
     RetryPolicy retry = RetryPolicy.parse(p.object(job, "retry", ""), defaults.retry(), "retry", p);
     ParseSpec parse = ParseSpec.parse(p.object(job, "parse", ""), "parse", p);
-    JsonArray requests = requests(job, timeouts, maxRequests, p);
+    Map<String, String> headers = RequestSpec.headers(job, "", p);
+    HeaderRules.checkSize(headers, Map.of(), "headers", p);
+    Map<String, String> cookies = cookies(p.object(job, "cookies", ""), p);
+    JsonArray requests = requests(job, new RequestSpec.Defaults(timeouts, headers), maxRequests, p);
     String file = p.string(job, "requestsFile", "", null);
     if ((requests == null) == (file == null)) {
       p.add("", "give exactly one of requests and requestsFile");
@@ -70,8 +74,6 @@ public record JobSpec(String name, JsonArray requests, String requestsFile, Mode
     FollowSpec follow = FollowSpec.parse(p.object(job, "follow", ""), "follow", maxRequests, p);
     String robots = robots(p.string(job, "robots", "", robotsDefault), p);
     boolean outputBody = output(p.object(job, "output", ""), p);
-    Map<String, String> headers = RequestSpec.headers(job, "", p);
-    Map<String, String> cookies = cookies(p.object(job, "cookies", ""), p);
     JobSpec spec = p.isEmpty() ? new JobSpec(name, requests, file, mode, deadlineMs, headers, cookies, limits,
       timeouts, retry, parse, robots, outputBody, follow) : null;
     return new Parsed(spec, p);
@@ -96,7 +98,7 @@ public record JobSpec(String name, JsonArray requests, String requestsFile, Mode
     }
   }
 
-  private static JsonArray requests(JsonObject job, Timeouts timeouts, long maxRequests, Problems p) {
+  private static JsonArray requests(JsonObject job, RequestSpec.Defaults defaults, long maxRequests, Problems p) {
     Object raw = job.getValue("requests");
     if (raw == null) {
       return null;
@@ -112,7 +114,7 @@ public record JobSpec(String name, JsonArray requests, String requestsFile, Mode
       p.add("requests", "has " + array.size() + " entries, over jobs.maxRequests=" + maxRequests);
     }
     for (int i = 0; i < array.size(); i++) {
-      RequestSpec.parse(i, array.getValue(i), timeouts, "requests[" + i + "]", p);
+      RequestSpec.parse(i, array.getValue(i), defaults, "requests[" + i + "]", p);
     }
     return array;
   }
@@ -139,10 +141,11 @@ public record JobSpec(String name, JsonArray requests, String requestsFile, Mode
         if (e.getValue() instanceof String value) {
           map.put(e.getKey(), value);
         } else {
-          p.add("cookies." + e.getKey(), "must be a string");
+          p.add(p.key("cookies", e.getKey()), "must be a string");
         }
       });
     }
+    HeaderRules.checkCookies(map, "cookies", p);
     return map;
   }
 }

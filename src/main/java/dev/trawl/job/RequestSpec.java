@@ -32,14 +32,23 @@ public record RequestSpec(long index, String url, String method, Map<String, Str
 
   private static final Set<String> KEYS = Set.of("url", "method", "headers", "json", "body", "timeouts");
   private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
-  private static final int MAX_ECHO = 200;
+
+  /**
+   * What a job gives each of its requests: its timeouts and its headers (the headers count toward
+   * each request's limits, see {@link HeaderRules#checkSize}).
+   */
+  public record Defaults(Timeouts timeouts, Map<String, String> headers) {
+    static Defaults of(JobSpec spec) {
+      return new Defaults(spec.timeouts(), spec.headers());
+    }
+  }
 
   public boolean valid() {
     return problem == null;
   }
 
   /** Validates one entry of {@code requests}; problems go to {@code problems} under {@code path}. */
-  public static RequestSpec parse(long index, Object entry, Timeouts jobTimeouts, String path, Problems problems) {
+  public static RequestSpec parse(long index, Object entry, Defaults job, String path, Problems problems) {
     if (entry instanceof String url) {
       return new RequestSpec(index, checkUrl(url, path, problems), "GET", Map.of(), null, null, null, 0);
     }
@@ -62,67 +71,79 @@ public record RequestSpec(long index, String url, String method, Map<String, Str
     if (obj.containsKey("json") && headers.keySet().stream().noneMatch("content-type"::equalsIgnoreCase)) {
       headers.put("Content-Type", "application/json");
     }
+    if (!headers.isEmpty()) { // the job's own headers are checked once, with the job
+      HeaderRules.checkSize(job.headers(), headers, Problems.join(path, "headers"), problems);
+    }
     return new RequestSpec(index, url, method, headers, body(obj, path, problems),
-      obj.containsKey("timeouts") ? Timeouts.parse(problems.object(obj, "timeouts", path), jobTimeouts,
+      obj.containsKey("timeouts") ? Timeouts.parse(problems.object(obj, "timeouts", path), job.timeouts(),
         Problems.join(path, "timeouts"), problems) : null, null, 0);
   }
 
-  /** Reads one line of a {@code requestsFile}: a URL or a JSON request object. Never throws. */
-  public static RequestSpec ofLine(long index, String line, Timeouts jobTimeouts) {
+  /**
+   * Reads one line of a {@code requestsFile}: a URL or a JSON request object. Never throws. A bad
+   * line's problem names its line number and the reason, never its content: the file may be
+   * anything readable, so only its {@code url} (cut at {@link Problems#MAX_ECHO}) comes back.
+   */
+  public static RequestSpec ofLine(long index, String line, Defaults job) {
     String text = line.strip();
+    String where = "line " + (index + 1);
     Object entry = text;
     if (text.startsWith("{")) {
       try {
         entry = new JsonObject(text);
       } catch (DecodeException e) {
-        return invalid(index, text, "line " + (index + 1) + " is not valid JSON");
+        return invalid(index, "", where + " is not valid JSON");
       }
     }
-    Problems problems = new Problems();
-    RequestSpec spec = parse(index, entry, jobTimeouts, "line " + (index + 1), problems);
+    Problems problems = Problems.hidingInput();
+    RequestSpec spec = parse(index, entry, job, where, problems);
     if (!problems.isEmpty()) {
-      String url = entry instanceof JsonObject obj && obj.getValue("url") instanceof String u ? u : text;
+      String url = entry instanceof JsonObject obj ? (obj.getValue("url") instanceof String u ? u : "") : text;
       return invalid(index, url, String.join("; ", problems.list()));
     }
     return spec;
   }
 
   private static RequestSpec invalid(long index, String url, String problem) {
-    String echo = url.length() > MAX_ECHO ? url.substring(0, MAX_ECHO) + "…" : url;
-    return new RequestSpec(index, echo, "GET", Map.of(), null, null, problem, 0);
+    return new RequestSpec(index, new Problems().echo(url), "GET", Map.of(), null, null, problem, 0);
   }
 
-  /** Checks an absolute http(s) URL with a host; returns it unchanged. */
+  /** Checks an absolute http(s) URL with a host; returns it unchanged. The problem never quotes it. */
   static String checkUrl(String url, String path, Problems problems) {
     try {
       URI uri = new URI(url);
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if (!scheme.equals("http") && !scheme.equals("https")) {
-        problems.add(path, "scheme must be http or https: " + url);
+        problems.add(path, "scheme must be http or https");
       } else if (HostNames.hostOf(uri) == null) {
-        problems.add(path, "URL has no host: " + url);
+        problems.add(path, "URL has no host");
       } else {
         HostNames.literalAddress(HostNames.hostOf(uri));
       }
-    } catch (URISyntaxException | IllegalArgumentException e) {
-      problems.add(path, "invalid URL: " + e.getMessage());
+    } catch (URISyntaxException e) {
+      problems.add(path, "invalid URL: " + e.getReason() + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""));
+    } catch (IllegalArgumentException e) {
+      problems.add(path, "invalid URL: the host ends in a number but is not a valid IP address");
     }
     return url;
   }
 
+  /** The {@code headers} of {@code obj} (a job or a request), each name and value checked. */
   static Map<String, String> headers(JsonObject obj, String path, Problems problems) {
     JsonObject headers = problems.object(obj, "headers", path);
     Map<String, String> map = new LinkedHashMap<>();
     if (headers == null) {
       return map;
     }
+    String where = Problems.join(path, "headers");
     headers.forEach(e -> {
-      if (e.getValue() instanceof String value && !e.getKey().isBlank()) {
+      if (e.getValue() instanceof String value) {
         map.put(e.getKey(), value);
       } else {
-        problems.add(Problems.join(Problems.join(path, "headers"), e.getKey()), "must be a string");
+        problems.add(problems.key(where, e.getKey()), "must be a string");
       }
     });
+    HeaderRules.checkEach(map, where, problems);
     return map;
   }
 

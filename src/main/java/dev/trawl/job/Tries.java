@@ -6,9 +6,15 @@ import dev.trawl.error.ErrorKind;
 import dev.trawl.fetch.FetchOutcome;
 import dev.trawl.fetch.FetchRequest;
 import dev.trawl.web.CookieHeader;
+import dev.trawl.web.CookieJar;
+import dev.trawl.web.Credentials;
+import dev.trawl.web.PublicSuffixes;
+import dev.trawl.web.SetCookie;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,8 +24,13 @@ import java.util.Optional;
 
 /**
  * A job's tries: those in flight, those waiting for a retry, which answer is current, and the
- * request each try sends (the job's headers and cookie jar merged with the request's own). A
- * request waiting for its retry holds no concurrency slot.
+ * request each try sends (the job's headers and cookies, the cookie jar's and the request's own
+ * headers). A request waiting for its retry holds no concurrency slot.
+ *
+ * <p>Credentials stay with their origin ({@link Credentials}): the job's {@code Authorization},
+ * {@code Proxy-Authorization} and {@code Cookie} headers and its {@code cookies} go with the job's
+ * own requests, and with a crawl's pages only where {@link Crawl#trusts} says so; a request's own
+ * headers go with that request only; the jar's cookies go where RFC 6265 says they match.
  */
 final class Tries {
 
@@ -29,15 +40,21 @@ final class Tries {
 
   private final Engine engine;
   private final JobRun run;
-  /** The job's cookies, plus those its responses set. */
-  private final Map<String, String> cookies;
+  /** The cookies the job's responses set (RFC 6265); null until one does, so a cookie-less job never pays for it. */
+  private CookieJar jar;
+  /** The job's crawl, which says where the job's own credentials may go; null for a job that does not follow links. */
+  private Crawl crawl;
   private final Map<Long, Pending> inFlight = new HashMap<>();
   private final Map<Long, RetryWait> waiting = new HashMap<>();
 
   Tries(Engine engine, JobRun run) {
     this.engine = engine;
     this.run = run;
-    this.cookies = new LinkedHashMap<>(run.spec().cookies());
+  }
+
+  /** The job crawls: its credentials go to found pages only where {@code crawl} trusts them. */
+  void crawling(Crawl crawl) {
+    this.crawl = crawl;
   }
 
   int inFlight() {
@@ -61,6 +78,7 @@ final class Tries {
     return engine.dispatcher().fetch(request)
       .otherwise(error -> FetchOutcome.failed(request, null, pending.startedAt(), pending.elapsedMs(),
         ErrorKind.INTERNAL, "no answer from a fetcher: " + error.getMessage()))
+      .compose(this::withPublicSuffixes)
       .map(outcome -> claim(pending, dispatchId, outcome));
   }
 
@@ -69,13 +87,30 @@ final class Tries {
       return Optional.empty();
     }
     inFlight.remove(pending.index());
-    outcome.setCookies().forEach(pair -> {
-      Map.Entry<String, String> cookie = CookieHeader.pairOf(pair);
-      if (cookie != null) {
-        cookies.put(cookie.getKey(), cookie.getValue());
-      }
-    });
+    keepCookies(outcome.setCookies());
     return Optional.of(outcome);
+  }
+
+  private void keepCookies(List<SetCookie> setCookies) {
+    if (setCookies.isEmpty()) {
+      return;
+    }
+    if (jar == null) {
+      jar = new CookieJar();
+    }
+    long now = System.currentTimeMillis();
+    setCookies.forEach(setCookie -> jar.receive(setCookie, now));
+  }
+
+  /**
+   * The outcome once the public-suffix list is read, when a cookie it brings names a Domain: the
+   * list is read on a worker thread, once per node (hundreds of ms on a cold JVM).
+   */
+  private Future<FetchOutcome> withPublicSuffixes(FetchOutcome outcome) {
+    if (PublicSuffixes.loaded() || outcome.setCookies().stream().noneMatch(SetCookie::mayNameDomain)) {
+      return Future.succeededFuture(outcome);
+    }
+    return engine.vertx().executeBlocking(PublicSuffixes::load, false).otherwiseEmpty().map(outcome);
   }
 
   /** Whether a failed try is worth another, by the job's {@code retry} policy. */
@@ -118,15 +153,39 @@ final class Tries {
   private FetchRequest requestFor(Pending pending) {
     RequestSpec req = pending.request();
     JobSpec spec = run.spec();
-    Map<String, String> headers = new LinkedHashMap<>(spec.headers());
-    headers.putAll(req.headers());
-    if (!cookies.isEmpty()) {
-      String own = headers.keySet().stream().filter("cookie"::equalsIgnoreCase).findFirst()
-        .map(headers::remove).orElse(null);
-      headers.put("Cookie", CookieHeader.merge(cookies, CookieHeader.parse(own)));
-    }
+    boolean jobCredentials = crawl == null || crawl.trusts(req);
+    Map<String, String> headers = new LinkedHashMap<>(jobCredentials ? spec.headers() : Credentials.without(spec.headers()));
+    req.headers().forEach((name, value) -> {
+      headers.keySet().removeIf(name::equalsIgnoreCase); // the request's own header replaces the job's
+      headers.put(name, value);
+    });
+    putCookies(req, headers, jobCredentials ? spec.cookies() : Map.of());
     Timeouts timeouts = req.timeouts() != null ? req.timeouts() : spec.timeouts();
     return new FetchRequest(run.id(), req.index(), pending.dispatchId(), req.url(), req.method(), headers, req.body(),
-      timeouts, spec.parse(), spec.outputBody(), FetchRequest.Purpose.PAGE, spec.follow());
+      timeouts, spec.parse(), spec.outputBody(), FetchRequest.Purpose.PAGE, spec.follow(), engine.guard());
+  }
+
+  /**
+   * The request's {@code Cookie} header: the job's cookies, those of the jar that match the URL over
+   * them, then the header's own over both. Without job cookies or jar, the headers stay as they are.
+   */
+  private void putCookies(RequestSpec req, Map<String, String> headers, Map<String, String> jobCookies) {
+    Map<String, String> fromJar = jar == null || jar.isEmpty() ? Map.of() : jarCookiesFor(req.url());
+    if (fromJar.isEmpty() && jobCookies.isEmpty()) {
+      return;
+    }
+    String name = headers.keySet().stream().filter("cookie"::equalsIgnoreCase).findFirst().orElse(null);
+    String own = name == null ? null : headers.remove(name);
+    Map<String, String> cookies = new LinkedHashMap<>(jobCookies);
+    cookies.putAll(fromJar);
+    headers.put("Cookie", CookieHeader.merge(cookies, CookieHeader.parse(own)));
+  }
+
+  private Map<String, String> jarCookiesFor(String url) {
+    try {
+      return jar.cookiesFor(new URI(url), System.currentTimeMillis());
+    } catch (URISyntaxException e) {
+      return Map.of(); // the fetcher reports the URL as invalid
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.trawl.cluster;
 
 import dev.trawl.config.Timeouts;
 import dev.trawl.error.ErrorKind;
+import dev.trawl.fetch.FetchGuard;
 import dev.trawl.fetch.FetchOutcome;
 import dev.trawl.fetch.FetchRequest;
 import dev.trawl.parse.FieldSelector;
@@ -10,6 +11,7 @@ import dev.trawl.parse.ParseAs;
 import dev.trawl.parse.ParseSpec;
 import dev.trawl.sink.ResultLine;
 import dev.trawl.support.TestVertx;
+import dev.trawl.web.SetCookie;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -65,18 +67,20 @@ class RecordCodecTest {
         new FieldSelector("tags", "ul.tags li", null, true)),
       headers("name", "/name", "price", "/offers/0/price"), true),
     true, FetchRequest.Purpose.PAGE,
-    new FollowSpec("a[href]", 2, true, List.of("^https://example\\.test/"), List.of("\\.pdf$"), 500, true));
+    new FollowSpec("a[href]", 2, true, List.of("^https://example\\.test/"), List.of("\\.pdf$"), 500, true),
+    new FetchGuard(true, Set.of("intranet.example", "127.0.0.1"), 10_485_760, 5));
 
   private static final FetchRequest ROBOTS_REQUEST = new FetchRequest("job-2", 0, 1,
     "https://example.test/robots.txt", "GET", Map.of(), null, new Timeouts(1, 1, 1), ParseSpec.DEFAULT,
-    false, FetchRequest.Purpose.ROBOTS, null);
+    false, FetchRequest.Purpose.ROBOTS, null, new FetchGuard(false, Set.of(), 1, 0));
 
   private static final FetchOutcome OK_OUTCOME = new FetchOutcome("job-1", 7, 42, true, 200,
     "https://example.test/a/", "text/html; charset=utf-8", 1_234, "2026-11-30T05:00:00.123Z", 85, "4242@node-a",
     new JsonObject().put("title", "Hello").put("price", 9.5).put("tags", new JsonArray().add("a").add("b"))
       .put("missing", null),
     new JsonArray().add("https://example.test/b").add("https://example.test/c"),
-    "<html><h1>Hello</h1></html>", null, null, List.of("sid=1", "theme=dark"), -1,
+    "<html><h1>Hello</h1></html>", null, null, List.of(new SetCookie("https://example.test/a?b=c", "sid=1; Path=/"),
+      new SetCookie("https://example.test/a/", "theme=dark; Domain=example.test; Secure")), -1,
     List.of("https://example.test/b", "https://example.test/c"), List.of());
 
   private static final FetchOutcome FAILED_OUTCOME = new FetchOutcome("job-1", 8, 43, false, 0, null, null, 0,

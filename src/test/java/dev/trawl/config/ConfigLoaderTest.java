@@ -21,7 +21,8 @@ class ConfigLoaderTest {
     "http.port, TRAWL_HTTP_PORT",
     "fetch.maxInFlight, TRAWL_FETCH_MAX_IN_FLIGHT",
     "fetch.blockPrivateNetworks, TRAWL_FETCH_BLOCK_PRIVATE_NETWORKS",
-    "sink.flushMs, TRAWL_SINK_FLUSH_MS"})
+    "sink.flushMs, TRAWL_SINK_FLUSH_MS",
+    "http.allowUnauthenticated, TRAWL_HTTP_ALLOW_UNAUTHENTICATED"})
   void environmentNamesFollowTheKeys(String key, String env) {
     assertEquals(env, ConfigLoader.envName(key));
   }
@@ -34,6 +35,13 @@ class ConfigLoaderTest {
     assertEquals("out", config.sinkDir());
     assertFalse(config.blockPrivateNetworks());
     assertEquals(1000, config.sinkFlushMs(), "untouched keys keep their defaults");
+  }
+
+  @Test
+  void aNodeWithoutTheApiNeedsNoTokenWhateverItsHttpHost() {
+    JsonObject file = new JsonObject().put("http", new JsonObject().put("host", "0.0.0.0"));
+    TrawlConfig config = ConfigLoader.effectiveWithoutApi(file, Map.of());
+    assertFalse(config.httpEnabled());
   }
 
   @Test
@@ -70,5 +78,48 @@ class ConfigLoaderTest {
     assertTrue(shipped.blockPrivateNetworks());
     TrawlConfig demo = ConfigLoader.effective(ConfigLoader.readArgument("conf/demo.json"), Map.of());
     assertFalse(demo.blockPrivateNetworks());
+  }
+
+  @Test
+  void theApiListensOnLoopbackUnlessToldOtherwise() {
+    assertEquals("127.0.0.1", ConfigLoader.effective(new JsonObject(), Map.of()).httpHost());
+    assertEquals("127.0.0.1", ConfigLoader.effective(ConfigLoader.readArgument("conf/config.json"), Map.of()).httpHost());
+  }
+
+  @ParameterizedTest(name = "host {0}, token ''{1}'', allowUnauthenticated {2}, enabled {3}: starts {4}")
+  @CsvSource({
+    "127.0.0.1,     '',     false, true,  true",
+    "localhost,     '',     false, true,  true",
+    "127.0.0.2,     '',     false, true,  true",
+    "::1,           '',     false, true,  true",
+    "[::1],         '',     false, true,  true",
+    "0.0.0.0,       '',     false, true,  false",
+    "::,            '',     false, true,  false",
+    "192.168.1.10,  '',     false, true,  false",
+    "trawl.lan,     '',     false, true,  false",
+    "128.0.0.1,     '',     false, true,  false",
+    "0.0.0.0,       s3cret, false, true,  true",
+    "0.0.0.0,       '',     true,  true,  true",
+    "0.0.0.0,       '',     false, false, true"})
+  void aNodeBeyondLoopbackNeedsATokenOrAnExplicitOptOut(String host, String token, boolean allow, boolean enabled,
+                                                        boolean starts) {
+    JsonObject http = new JsonObject().put("host", host).put("token", token).put("allowUnauthenticated", allow)
+      .put("enabled", enabled);
+    JsonObject file = new JsonObject().put("http", http);
+    if (starts) {
+      assertEquals(host, ConfigLoader.effective(file, Map.of()).httpHost());
+    } else {
+      ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.effective(file, Map.of()));
+      assertTrue(e.getMessage().contains("http.host") && e.getMessage().contains("http.token"), e.getMessage());
+      assertFalse(e.getMessage().contains("\n"));
+    }
+  }
+
+  @Test
+  void theEnvironmentCanOpenANodeOnlyWithAToken() {
+    Map<String, String> open = Map.of("TRAWL_HTTP_HOST", "0.0.0.0");
+    assertThrows(ConfigException.class, () -> ConfigLoader.effective(new JsonObject(), open));
+    Map<String, String> protectedByToken = Map.of("TRAWL_HTTP_HOST", "0.0.0.0", "TRAWL_HTTP_TOKEN", "s3cret");
+    assertEquals("0.0.0.0", ConfigLoader.effective(new JsonObject(), protectedByToken).httpHost());
   }
 }

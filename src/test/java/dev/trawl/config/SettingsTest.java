@@ -29,7 +29,7 @@ class SettingsTest {
 
   @Test
   void httpSettingsReadHttpAndTheNodeId() {
-    assertEquals(new HttpSettings(false, "127.0.0.1", 9000, "s3cret", 2048, "n1"), HttpSettings.from(CONFIG));
+    assertEquals(new HttpSettings(false, "127.0.0.1", 9000, "s3cret", false, 2048, "n1"), HttpSettings.from(CONFIG));
   }
 
   @Test

@@ -83,7 +83,8 @@ class DispatcherTest {
 
   private static FetchRequest request(long dispatchId) {
     return new FetchRequest("job-1", dispatchId, dispatchId, "http://a.test/" + dispatchId, "GET", Map.of(), null,
-      new Timeouts(1_000, 1_000, 5_000), ParseSpec.DEFAULT, false, FetchRequest.Purpose.PAGE, null);
+      new Timeouts(1_000, 1_000, 5_000), ParseSpec.DEFAULT, false, FetchRequest.Purpose.PAGE, null,
+      new dev.trawl.fetch.FetchGuard(true, java.util.Set.of(), 1_048_576, 5));
   }
 
   /** What the test's fetchers answer to {@code request}: a failed outcome, told apart by its message. */

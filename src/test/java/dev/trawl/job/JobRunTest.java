@@ -49,7 +49,8 @@ class JobRunTest {
   /** A request fetched with a 200. */
   private static Result ok(int index) {
     FetchRequest fetch = new FetchRequest("job-1", index, index, "http://a.test/" + index, "GET", Map.of(), null,
-      new Timeouts(1_000, 1_000, 5_000), ParseSpec.DEFAULT, false, FetchRequest.Purpose.PAGE, null);
+      new Timeouts(1_000, 1_000, 5_000), ParseSpec.DEFAULT, false, FetchRequest.Purpose.PAGE, null,
+      new dev.trawl.fetch.FetchGuard(true, java.util.Set.of(), 1_048_576, 5));
     JsonObject answered = FetchOutcome.failed(fetch, "node-a", STARTED_AT, 12, ErrorKind.TIMEOUT, "unused").toJson()
       .put("ok", true).put("status", 200).put("finalUrl", fetch.url()).put("errorKind", null).put("errorMessage", null);
     return Result.fetched(new Pending(request(index)), FetchOutcome.fromJson(answered));

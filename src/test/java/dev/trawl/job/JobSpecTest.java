@@ -84,10 +84,11 @@ class JobSpecTest {
 
   @Test
   void aBadFileLineIsAnInvalidRequestNotAnException() {
-    RequestSpec line = RequestSpec.ofLine(41, "gopher://old.example/", defaults.timeouts());
+    RequestSpec.Defaults job = new RequestSpec.Defaults(defaults.timeouts(), Map.of());
+    RequestSpec line = RequestSpec.ofLine(41, "gopher://old.example/", job);
     assertTrue(!line.valid() && line.problem().contains("scheme must be http or https"), line.problem());
     assertEquals(41, line.index());
-    RequestSpec json = RequestSpec.ofLine(3, "{\"url\": \"http://a.example/\", \"method\": \"POST\", \"json\": [1]}", defaults.timeouts());
+    RequestSpec json = RequestSpec.ofLine(3, "{\"url\": \"http://a.example/\", \"method\": \"POST\", \"json\": [1]}", job);
     assertTrue(json.valid());
     assertEquals("[1]", json.body());
     assertEquals("application/json", json.headers().get("Content-Type"));

@@ -2,7 +2,11 @@ package dev.trawl.job;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -10,10 +14,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class LineCounterTest {
 
+  @TempDir
+  Path dir;
+
+  @ParameterizedTest(name = "\"{0}\": {1} requests in {2} bytes")
+  @CsvSource(delimiter = '|', value = {
+    "a\\n\\n  \\nb\\r\\nc | 3 | 10",
+    "a\\nb\\n         | 2 | 4",
+    "''              | 0 | 0"})
+  void countsNonBlankLinesWithOrWithoutAFinalNewline(String escaped, long requests, long bytes) throws IOException {
+    Path file = Files.writeString(dir.resolve("urls"), escaped.replace("\\n", "\n").replace("\\r", "\r"));
+    try (FileChannel channel = FileChannel.open(file)) {
+      assertEquals(new LineCounter.Count(requests, bytes), LineCounter.count(channel));
+    }
+  }
+
   @Test
-  void countsNonBlankLinesWithOrWithoutAFinalNewline(@TempDir Path dir) throws Exception {
-    assertEquals(3, LineCounter.count(Files.writeString(dir.resolve("a"), "a\n\n  \nb\r\nc")));
-    assertEquals(2, LineCounter.count(Files.writeString(dir.resolve("b"), "a\nb\n")));
-    assertEquals(0, LineCounter.count(Files.writeString(dir.resolve("c"), "")));
+  void countsAcrossChunksFromPositionZeroWhateverTheChannelPosition() throws IOException {
+    Path file = Files.writeString(dir.resolve("long"), "http://a.example/x\n".repeat(10_000));
+    try (FileChannel channel = FileChannel.open(file)) {
+      channel.position(1000);
+      assertEquals(new LineCounter.Count(10_000, 190_000), LineCounter.count(channel));
+    }
   }
 }

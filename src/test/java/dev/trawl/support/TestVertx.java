@@ -56,6 +56,11 @@ public final class TestVertx {
       .buildClustered().await());
   }
 
+  /** A strict test Vert.x with Trawl's own metrics set-up, as the service has it ({@code /metrics}). */
+  public static TestVertx metered() {
+    return new TestVertx(dev.trawl.cli.Metrics.enable(options(MAX_EVENT_LOOP_MS)).build());
+  }
+
   private static VertxOptions options(long maxEventLoopMs) {
     return new VertxOptions()
       .setMaxEventLoopExecuteTime(maxEventLoopMs).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
