@@ -14,6 +14,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -75,7 +76,8 @@ class SecureApiIT extends NodeIT {
     TestVertx other = new TestVertx();
     try {
       other.vertx().deployVerticle(TrawlVerticle::new, new DeploymentOptions().setConfig(shipped)).await();
-      WebClient client = WebClient.create(other.vertx());
+      // A firewall that drops packets would otherwise hold the probe of the other address for 60 s.
+      WebClient client = WebClient.create(other.vertx(), new WebClientOptions().setConnectTimeout(2_000));
       assertEquals(200, client.get(port, "127.0.0.1", "/health").send().await().statusCode());
       Optional<String> lan = nonLoopbackAddress();
       if (lan.isPresent()) {
@@ -97,7 +99,7 @@ class SecureApiIT extends NodeIT {
     String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     assertTrue(process.waitFor(30, TimeUnit.SECONDS));
     assertEquals(2, process.exitValue(), stderr);
-    assertEquals(1, stderr.lines().count(), stderr);
+    assertEquals(1, stderr.lines().filter(line -> line.startsWith("trawl:") || line.startsWith("\tat ")).count(), stderr);
     assertTrue(stderr.startsWith("trawl: invalid config: http.host is 0.0.0.0, not a loopback address, and http.token is empty"),
       stderr);
   }

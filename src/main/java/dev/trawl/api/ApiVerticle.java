@@ -126,7 +126,7 @@ public class ApiVerticle extends VerticleBase {
     try {
       job = ctx.body().asJsonObject();
     } catch (DecodeException | ClassCastException e) {
-      problems(ctx, "the body is not a JSON object", new JsonArray().add(Messages.firstLine(e.getMessage())));
+      problems(ctx, "the body is not a JSON object", new JsonArray().add(Messages.brief(e.getMessage())));
       return;
     }
     if (job == null) {

@@ -94,7 +94,9 @@ public final class TrawlApplication extends VertxApplication {
     @Override
     public void afterFailureToDeployVerticle(HookContext context, Throwable t) {
       if (t instanceof ConfigException) {
+        // One line and out: the launcher would log the failure again, with its stack trace.
         System.err.println("trawl: " + t.getMessage());
+        System.exit(2);
       }
     }
 

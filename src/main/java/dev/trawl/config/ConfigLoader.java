@@ -47,7 +47,6 @@ public final class ConfigLoader {
     }
   }
 
-  /** Defaults &lt; {@code given} &lt; environment; throws with every problem on one line. */
   /**
    * The effective config of an in-process node without the HTTP API ({@code run}, {@code demo},
    * {@code kit}): the API is switched off before validation, so its rules (a token beyond
@@ -60,6 +59,7 @@ public final class ConfigLoader {
     return effective(noApi, env);
   }
 
+  /** Defaults &lt; {@code given} &lt; environment; throws with every problem on one line. */
   public static TrawlConfig effective(JsonObject given, Map<String, String> env) {
     JsonObject merged = ConfigDefaults.json();
     List<String> problems = new ArrayList<>();

@@ -237,7 +237,7 @@ public final class Extractor {
     try {
       root = Json.decodeValue(BufferInternal.buffer(Unpooled.wrappedBuffer(body))); // wraps, no copy
     } catch (DecodeException e) {
-      throw new TrawlFailure(ErrorKind.PARSE, "invalid JSON: " + Messages.firstLine(e.getMessage()));
+      throw new TrawlFailure(ErrorKind.PARSE, "invalid JSON: " + Messages.brief(e.getMessage()));
     }
     JsonObject data;
     if (spec.json().isEmpty()) {

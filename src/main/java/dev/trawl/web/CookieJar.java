@@ -15,9 +15,9 @@ import java.util.function.Predicate;
  * Path, Secure, HttpOnly and expiry, and sent only to requests it matches. A Domain that is a
  * public suffix ({@link PublicSuffixes}) or that the setting host is not within is refused.
  * Browser-like caps: {@value #MAX_PER_DOMAIN} cookies per domain, {@value #MAX_BYTES} characters
- * each (name and value), {@value #MAX_COOKIES} in all; the oldest goes first. As RFC 6265 says,
- * a cookie is kept per host, not per port: one set by {@code 127.0.0.1:8080} is also sent to
- * {@code 127.0.0.1:9090}.
+ * each (name and value), {@value #MAX_COOKIES} in all; the oldest goes first. Stricter than RFC
+ * 6265, which keeps cookies per host: a cookie is sent only to the port that set it, so one set by
+ * {@code 127.0.0.1:8080} never reaches {@code 127.0.0.1:9090} (another origin).
  *
  * <p>Not thread-safe: one owner (a job's tries, or one try's redirects), on one event loop.
  */

@@ -18,7 +18,9 @@ import java.util.Set;
  *       they are again.</li>
  * </ul>
  * Cookies that responses set are not credentials of the job: the {@link CookieJar} sends them
- * where RFC 6265 says they match.
+ * where RFC 6265 says they match (and only to the port that set them). On a redirect hop to
+ * another origin, only cookies set during that same try can be sent: the fetcher does not have
+ * the job's jar.
  */
 public final class Credentials {
 

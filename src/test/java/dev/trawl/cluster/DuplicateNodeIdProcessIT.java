@@ -78,11 +78,12 @@ class DuplicateNodeIdProcessIT {
   }
 
   /** Every line of the process's stderr that Trawl itself wrote ({@code trawl: …}), up to its exit. */
+  /** The process's {@code trawl:} lines; a stack trace line counts too, so that one shows up as a failure. */
   private static List<String> trawlLines(Process process) throws IOException {
     List<String> lines = new ArrayList<>();
     try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
       for (String line = err.readLine(); line != null; line = err.readLine()) {
-        if (line.startsWith("trawl:")) {
+        if (line.startsWith("trawl:") || line.startsWith("\tat ") || line.contains("Failed to deploy")) {
           lines.add(line);
         }
       }
