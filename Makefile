@@ -8,11 +8,13 @@ JAR_PATH := $(abspath $(JAR))
 JSA := target/trawl.jsa
 CDS := -XX:SharedArchiveFile=$(abspath $(JSA)) -Xlog:cds=off -Xlog:cds+dynamic=off
 # A service runs for long: C2 compiles its hot path (after ~100k pages on 2 busy cores). Serial GC
-# and a small heap keep the resident set near 200 MB; raise -Xmx for jobs with large bodies.
-JAVA_OPTS ?= -XX:+UseSerialGC -Xmx128m $(CDS)
+# and a small heap keep the resident set near 200 MB; raise -Xmx for jobs with large bodies (parses
+# share half the heap, see parse.ParseBudget). An OutOfMemoryError ends the JVM: a node that ran
+# out would otherwise limp on with promises never completed.
+JAVA_OPTS ?= -XX:+UseSerialGC -Xmx128m -XX:+ExitOnOutOfMemoryError $(CDS)
 # A one-shot CLI run (trawl run, trawl kit) is over before C2 pays back its compile time on 2
 # cores: C1 only was faster on every workload of the benchmark kit.
-CLI_OPTS ?= -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx96m $(CDS)
+CLI_OPTS ?= -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx96m -XX:+ExitOnOutOfMemoryError $(CDS)
 MVN := mvn -B
 
 .PHONY: build run test demo cluster-demo bench bench-compare bench-core bench-crawl bench-cluster kit-cmd clean

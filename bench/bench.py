@@ -119,7 +119,7 @@ def main():
     ap.add_argument("--products", type=int, default=20000)
     ap.add_argument("--max-warmups", type=int, default=10, help="warm-up jobs of each shape at most (default 10)")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each workload; the median is reported (default 3)")
-    ap.add_argument("--java-opts", default=os.environ.get("TRAWL_JAVA_OPTS", "-XX:+UseSerialGC -Xmx256m"))
+    ap.add_argument("--java-opts", default=os.environ.get("TRAWL_JAVA_OPTS", "-XX:+UseSerialGC -Xmx256m -XX:+ExitOnOutOfMemoryError"))
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="trawl-bench.")
     site_port, slow_port, api_port = 18095, 18096, 18097

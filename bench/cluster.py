@@ -24,7 +24,7 @@ from collections import Counter
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JAR = os.path.join(ROOT, "target", "trawl.jar")
-JAVA = ["java", "-XX:+UseSerialGC", "-Xmx256m"]
+JAVA = ["java", "-XX:+UseSerialGC", "-Xmx256m", "-XX:+ExitOnOutOfMemoryError"]
 SITE_PORT = int(os.environ.get("SITE_PORT", "18180"))
 API_BASE = 18181
 

@@ -36,7 +36,7 @@ def main():
     ap.add_argument("--products", type=int, default=20000)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--max-warmups", type=int, default=10)
-    ap.add_argument("--java-opts", default="-XX:+UseSerialGC -Xmx256m")
+    ap.add_argument("--java-opts", default="-XX:+UseSerialGC -Xmx256m -XX:+ExitOnOutOfMemoryError")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="trawl-compare.")
     site_port, ports = 18195, {"old": 18197, "new": 18198}

@@ -29,4 +29,22 @@ class BlockedThreadGuardTest {
     assertTrue(reported, "the checker saw nothing");
     assertFalse(testVertx.blockedWarnings().get(0).isEmpty());
   }
+
+  @Test
+  void anEventLoopSleepingPastTheLimitIsReported() throws InterruptedException {
+    TestVertx testVertx = new TestVertx();
+    CountDownLatch done = new CountDownLatch(1);
+    testVertx.vertx().runOnContext(v -> {
+      try {
+        Thread.sleep(TestVertx.MAX_EVENT_LOOP_MS * 3); // deliberately block the event loop
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      done.countDown();
+    });
+    assertTrue(done.await(10, TimeUnit.SECONDS));
+    boolean reported = !testVertx.blockedWarnings().isEmpty();
+    testVertx.close();
+    assertTrue(reported, "the checker saw nothing");
+  }
 }

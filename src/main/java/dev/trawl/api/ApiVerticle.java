@@ -35,6 +35,8 @@ public class ApiVerticle extends VerticleBase {
   private HttpSettings settings;
   private EventBus bus;
   private HttpServer server;
+  /** Results streams open on this node, at most {@code http.maxResultStreams}. */
+  private int resultStreams;
 
   @Override
   public Future<?> start() {
@@ -55,6 +57,7 @@ public class ApiVerticle extends VerticleBase {
     }
     router.get("/metrics").handler(this::metrics);
     router.post("/jobs").handler(this::requireJson);
+    router.post("/jobs").handler(this::boundBodyTime);
     router.post("/jobs").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()));
     router.post("/jobs").handler(this::submit);
     router.get("/jobs").handler(this::list);
@@ -101,6 +104,20 @@ public class ApiVerticle extends VerticleBase {
     } else {
       json(ctx, 415, new JsonObject().put("error", "POST /jobs takes Content-Type: application/json"));
     }
+  }
+
+  /** A body sent slowly (or never finished) holds a connection and a buffer: it gets {@code http.bodyTimeoutMs}. */
+  private void boundBodyTime(RoutingContext ctx) {
+    long timer = vertx.setTimer(settings.bodyTimeoutMs(), id -> {
+      if (!ctx.request().isEnded() && !ctx.response().ended()) {
+        ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+        json(ctx, 408, new JsonObject().put("error", "the request body did not arrive within http.bodyTimeoutMs="
+          + settings.bodyTimeoutMs()));
+        ctx.request().connection().close();
+      }
+    });
+    ctx.addEndHandler(v -> vertx.cancelTimer(timer));
+    ctx.next();
   }
 
   private void authenticate(RoutingContext ctx) {
@@ -211,11 +228,19 @@ public class ApiVerticle extends VerticleBase {
         + ", which has left the cluster").put("summary", summary));
       return;
     }
+    if (resultStreams >= settings.maxResultStreams()) {
+      json(ctx, 503, new JsonObject().put("error", "this node already serves http.maxResultStreams="
+        + settings.maxResultStreams() + " results streams; try again later"));
+      return;
+    }
     String output = summary.getString("output");
     ResultsFile file = settings.nodeId().equals(coordinator) ? ResultsFile.local(vertx, id, output)
       : ResultsFile.remote(vertx, coordinator, id, output);
-    new ResultsStream(vertx, ctx.response(), id, file, here(Addresses.JOBS_GET), from)
-      .start(summary.getString("endedAt") != null);
+    ResultsStream stream = new ResultsStream(vertx, ctx.response(), id, file, here(Addresses.JOBS_GET), from,
+      settings.streamStallMs());
+    resultStreams++;
+    stream.ended().onComplete(v -> resultStreams--);
+    stream.start(summary.getString("endedAt") != null);
   }
 
   /** {@code address} as this node serves it: a job submitted here is coordinated here. */

@@ -28,6 +28,8 @@ final class ResultsStream {
   private final ResultsFile file;
   private final String jobsGet;
   private final long from;
+  private final long stallMs;
+  private final io.vertx.core.Promise<Void> ended = io.vertx.core.Promise.promise();
   private MessageConsumer<JsonObject> wakeUps;
   private MessageConsumer<JsonObject> done;
   private long position;
@@ -41,8 +43,11 @@ final class ResultsStream {
   /**
    * @param file    the job's results, on this node or on the node coordinating the job
    * @param jobsGet where this node answers {@code trawl.jobs.get}
+   * @param stallMs a client that takes nothing for this long, while lines wait for it, is cut off
    */
-  ResultsStream(Vertx vertx, HttpServerResponse response, String jobId, ResultsFile file, String jobsGet, long from) {
+  ResultsStream(Vertx vertx, HttpServerResponse response, String jobId, ResultsFile file, String jobsGet, long from,
+                long stallMs) {
+    this.stallMs = stallMs;
     this.vertx = vertx;
     this.response = response;
     this.jobId = jobId;
@@ -70,6 +75,9 @@ final class ResultsStream {
       .compose(v -> vertx.eventBus().<JsonObject>request(jobsGet, new JsonObject().put("id", jobId)))
       .onSuccess(reply -> {
         jobEnded |= reply.body().getString("endedAt") != null;
+        if (!closed) {
+          response.writeHead(); // the client knows at once that its stream is open (and counted)
+        }
         readMore();
       })
       .onFailure(this::fail)
@@ -157,13 +165,24 @@ final class ResultsStream {
     return seq;
   }
 
+  /** Completes once the client has taken enough; a client that stops reading is cut off after {@code stallMs}. */
   private Future<Void> writable() {
     if (!response.writeQueueFull() || closed) {
       return Future.succeededFuture();
     }
     io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
-    response.drainHandler(v -> drained.tryComplete());
+    long stall = vertx.setTimer(stallMs, id -> drained.tryFail(new IllegalStateException(
+      "the client of the results of job " + jobId + " took nothing for " + stallMs + " ms")));
+    response.drainHandler(v -> {
+      vertx.cancelTimer(stall);
+      drained.tryComplete();
+    });
     return drained.future();
+  }
+
+  /** Completes when the stream is over, whichever way. */
+  Future<Void> ended() {
+    return ended.future();
   }
 
   private void finish() {
@@ -185,6 +204,7 @@ final class ResultsStream {
       return;
     }
     closed = true;
+    ended.tryComplete();
     vertx.cancelTimer(coordinatorCheck);
     wakeUps.unregister();
     done.unregister();

@@ -25,7 +25,10 @@ public final class ConfigDefaults {
         .put("port", 8080)
         .put("token", "")
         .put("allowUnauthenticated", false)
-        .put("maxBodyBytes", 1_048_576))
+        .put("maxBodyBytes", 1_048_576)
+        .put("maxResultStreams", 256)
+        .put("streamStallMs", 60_000)
+        .put("bodyTimeoutMs", 30_000))
       .put("fetch", new JsonObject()
         .put("verticles", 2)
         .put("maxInFlight", 1024)
@@ -60,6 +63,7 @@ public final class ConfigDefaults {
       .put("retry", new JsonObject()
         .put("attempts", 3)
         .put("backoffMs", 250)
+        .put("maxBackoffMs", 60_000)
         .put("on", new JsonArray().add("timeout").add("connect").add("429").add("5xx")));
   }
 }

@@ -14,16 +14,32 @@ import java.util.regex.Pattern;
  *                             token, for an operator who puts authentication in front of it
  * @param maxBodyBytes         {@code http.maxBodyBytes}: the largest job body accepted (413 beyond it)
  * @param nodeId               {@code node.id} ({@code pid@host} when empty): a job submitted here is coordinated by this node
+ * @param maxResultStreams     {@code http.maxResultStreams}: results streams open at once on this node (503 beyond)
+ * @param streamStallMs        {@code http.streamStallMs}: a results stream whose client takes nothing for this long is closed
+ * @param bodyTimeoutMs        {@code http.bodyTimeoutMs}: a request body not received whole within this is answered 408
  */
 public record HttpSettings(boolean enabled, String host, int port, String token, boolean allowUnauthenticated,
-                           long maxBodyBytes, String nodeId) {
+                           long maxBodyBytes, String nodeId, int maxResultStreams, long streamStallMs,
+                           long bodyTimeoutMs) {
+
+  public static final int DEFAULT_MAX_RESULT_STREAMS = 256;
+  public static final long DEFAULT_STREAM_STALL_MS = 60_000;
+  public static final long DEFAULT_BODY_TIMEOUT_MS = 30_000;
+
+  /** With the default bounds. */
+  public HttpSettings(boolean enabled, String host, int port, String token, boolean allowUnauthenticated,
+                      long maxBodyBytes, String nodeId) {
+    this(enabled, host, port, token, allowUnauthenticated, maxBodyBytes, nodeId, DEFAULT_MAX_RESULT_STREAMS,
+      DEFAULT_STREAM_STALL_MS, DEFAULT_BODY_TIMEOUT_MS);
+  }
 
   private static final Pattern IPV4_LOOPBACK = Pattern.compile("127\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){2}");
   private static final Pattern IPV6_LOOPBACK = Pattern.compile("::0{0,3}1|(0{1,4}:){7}0{0,3}1");
 
   public static HttpSettings from(TrawlConfig cfg) {
     return new HttpSettings(cfg.httpEnabled(), cfg.httpHost(), cfg.httpPort(), cfg.httpToken(),
-      cfg.httpAllowUnauthenticated(), cfg.httpMaxBodyBytes(), cfg.nodeId());
+      cfg.httpAllowUnauthenticated(), cfg.httpMaxBodyBytes(), cfg.nodeId(), cfg.section("http").getInteger("maxResultStreams"),
+      cfg.section("http").getLong("streamStallMs"), cfg.section("http").getLong("bodyTimeoutMs"));
   }
 
   /** Whether calls must carry {@code Authorization: Bearer <token>}. */
@@ -67,6 +83,7 @@ public record HttpSettings(boolean enabled, String host, int port, String token,
   public String toString() {
     return "HttpSettings[enabled=" + enabled + ", host=" + host + ", port=" + port
       + ", token=" + (authenticates() ? "(set)" : "") + ", allowUnauthenticated=" + allowUnauthenticated
-      + ", maxBodyBytes=" + maxBodyBytes + ", nodeId=" + nodeId + "]";
+      + ", maxBodyBytes=" + maxBodyBytes + ", nodeId=" + nodeId + ", maxResultStreams=" + maxResultStreams
+      + ", streamStallMs=" + streamStallMs + ", bodyTimeoutMs=" + bodyTimeoutMs + "]";
   }
 }

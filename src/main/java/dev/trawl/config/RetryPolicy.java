@@ -14,10 +14,18 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param attempts  total number of tries, the first one included
  * @param backoffMs base wait: {@code backoffMs × 2^(attempt-1)}, with jitter
  * @param on        retry classes: {@code timeout}, {@code connect}, {@code 429}, {@code 5xx}, or exact codes
+ * @param maxBackoffMs the longest wait before a retry, jitter included ({@code retry.maxBackoffMs}, 60 s)
  */
-public record RetryPolicy(int attempts, long backoffMs, List<String> on) {
+public record RetryPolicy(int attempts, long backoffMs, List<String> on, long maxBackoffMs) {
 
-  private static final Set<String> KEYS = Set.of("attempts", "backoffMs", "on");
+  /** The default of {@code retry.maxBackoffMs}. */
+  public static final long DEFAULT_MAX_BACKOFF_MS = 60_000;
+  private static final Set<String> KEYS = Set.of("attempts", "backoffMs", "on", "maxBackoffMs");
+
+  /** A policy whose waits are capped at {@link #DEFAULT_MAX_BACKOFF_MS}. */
+  public RetryPolicy(int attempts, long backoffMs, List<String> on) {
+    this(attempts, backoffMs, on, DEFAULT_MAX_BACKOFF_MS);
+  }
   private static final Set<String> CLASSES = Set.of("timeout", "connect", "429", "5xx");
 
   public static RetryPolicy parse(JsonObject obj, RetryPolicy fallback, String path, Problems problems) {
@@ -33,7 +41,8 @@ public record RetryPolicy(int attempts, long backoffMs, List<String> on) {
     return new RetryPolicy(
       (int) problems.number(obj, "attempts", path, 1, 20, fallback.attempts()),
       problems.number(obj, "backoffMs", path, 0, 600_000, fallback.backoffMs()),
-      on);
+      on,
+      problems.number(obj, "maxBackoffMs", path, 0, 3_600_000, fallback.maxBackoffMs()));
   }
 
   private static List<String> parseClasses(Object raw, String path, Problems problems) {
@@ -61,20 +70,25 @@ public record RetryPolicy(int attempts, long backoffMs, List<String> on) {
     return on.contains(errorKind);
   }
 
-  /** Wait before try number {@code nextAttempt} (2 for the first retry), with ±25% jitter. */
+  /**
+   * Wait before try number {@code nextAttempt} (2 for the first retry), with ±25% jitter, never
+   * over {@code maxBackoffMs}.
+   */
   public long backoffBefore(int nextAttempt) {
-    long base = backoffMs * (1L << Math.min(nextAttempt - 2, 20));
+    long base = backoffMs * (1L << Math.min(Math.max(nextAttempt - 2, 0), 20));
     double jitter = 0.75 + ThreadLocalRandom.current().nextDouble() * 0.5;
-    return Math.round(base * jitter);
+    return Math.min(Math.round(base * jitter), maxBackoffMs);
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("attempts", attempts).put("backoffMs", backoffMs).put("on", new JsonArray(new ArrayList<>(on)));
+    return new JsonObject().put("attempts", attempts).put("backoffMs", backoffMs).put("on", new JsonArray(new ArrayList<>(on)))
+      .put("maxBackoffMs", maxBackoffMs);
   }
 
   /** Reads a complete section in the form of {@link #toJson()}, without checks (see {@link #parse}). */
   public static RetryPolicy fromJson(JsonObject json) {
     List<String> on = json.getJsonArray("on").stream().map(String::valueOf).toList();
-    return new RetryPolicy(json.getInteger("attempts"), json.getLong("backoffMs"), on);
+    return new RetryPolicy(json.getInteger("attempts"), json.getLong("backoffMs"), on,
+      json.getLong("maxBackoffMs", DEFAULT_MAX_BACKOFF_MS));
   }
 }

@@ -162,6 +162,9 @@ public final class TrawlConfig {
     List<String> problems = new ArrayList<>();
     requireRange(problems, "http.port", httpPort(), 0, 65535);
     requireAtLeast(problems, "http.maxBodyBytes", httpMaxBodyBytes(), 1);
+    requireAtLeast(problems, "http.maxResultStreams", section("http").getInteger("maxResultStreams"), 0);
+    requireAtLeast(problems, "http.streamStallMs", section("http").getLong("streamStallMs"), 1);
+    requireAtLeast(problems, "http.bodyTimeoutMs", section("http").getLong("bodyTimeoutMs"), 1);
     requireAtLeast(problems, "fetch.verticles", fetchVerticles(), 1);
     requireAtLeast(problems, "fetch.maxInFlight", maxInFlight(), 1);
     requireAtLeast(problems, "fetch.perHostPool", perHostPool(), 1);

@@ -1,5 +1,6 @@
 package dev.trawl.fetch;
 
+import dev.trawl.error.ErrorKind;
 import dev.trawl.error.ErrorKinds;
 import dev.trawl.error.TrawlFailure;
 import dev.trawl.error.UnexpectedFailures;
@@ -11,6 +12,7 @@ import dev.trawl.web.Redact;
 import dev.trawl.web.SetCookie;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientRequest;
 
 import java.net.URI;
@@ -22,9 +24,11 @@ import java.util.Map;
 /**
  * One try in flight on a fetch verticle: it ends exactly once, either by its own chain or by an
  * abort (total deadline, cancel, a refused body), and an abort also resets the HTTP exchange on the
- * wire so the connection is freed and the server sees it close. Confined to the verticle's event loop.
+ * wire so the connection is freed and the server sees it close. While a body is read, silence
+ * longer than {@code timeouts.idleMs} between two reads aborts it too (the client's own idle timeout
+ * bounds only the wait for the response head). Confined to the verticle's event loop.
  */
-final class Exchange {
+final class Exchange implements LimitedBody.Reader {
 
   private static final System.Logger LOG = System.getLogger(FetchVerticle.class.getName());
 
@@ -45,10 +49,57 @@ final class Exchange {
   private HttpClientRequest wire;
   private Throwable abortCause;
   long timerId = -1;
+  private final Vertx vertx;
+  /** The silence timer while a body is read, or -1; it fires idleMs after it was set and looks at {@link #lastRead}. */
+  private long idleTimer = -1;
+  private long lastRead;
 
-  Exchange(FetchRequest request, String node) {
+  Exchange(Vertx vertx, FetchRequest request, String node) {
+    this.vertx = vertx;
     this.request = request;
     this.node = node;
+  }
+
+  /** A response head arrived: from now on its body must not fall silent for longer than idleMs. */
+  void bodyStarts() {
+    read();
+    if (idleTimer < 0 && !aborted()) {
+      idleTimer = vertx.setTimer(request.timeouts().idleMs(), id -> checkSilence());
+    }
+  }
+
+  @Override
+  public void read() {
+    lastRead = System.nanoTime();
+  }
+
+  @Override
+  public void tooLarge(long maxBytes) {
+    abort(new TrawlFailure(ErrorKind.TOO_LARGE, "body larger than fetch.maxBodyBytes=" + maxBytes));
+  }
+
+  @Override
+  public void ended() {
+    stopIdleTimer();
+  }
+
+  /** One timer per body, not one per read: it is set again for what is left of idleMs since the last read. */
+  private void checkSilence() {
+    long idleMs = request.timeouts().idleMs();
+    long silentMs = (System.nanoTime() - lastRead) / 1_000_000;
+    if (silentMs < idleMs) {
+      idleTimer = vertx.setTimer(idleMs - silentMs, id -> checkSilence());
+      return;
+    }
+    idleTimer = -1;
+    abort(new TrawlFailure(ErrorKind.TIMEOUT, "the body fell silent for " + idleMs + " ms (timeouts.idleMs)"));
+  }
+
+  private void stopIdleTimer() {
+    if (idleTimer >= 0) {
+      vertx.cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
   }
 
   Future<FetchOutcome> outcome() {
@@ -123,6 +174,7 @@ final class Exchange {
   }
 
   void complete(FetchOutcome result) {
+    stopIdleTimer();
     outcome.tryComplete(result);
   }
 
@@ -141,6 +193,7 @@ final class Exchange {
     if (outcome.future().isComplete()) {
       return;
     }
+    stopIdleTimer();
     FetchOutcome result = failed(cause);
     abortCause = cause;
     outcome.tryComplete(result);

@@ -69,7 +69,7 @@ public class FetchVerticle extends VerticleBase {
 
   /** A try taken: tracked, and bounded by its total deadline. */
   private Exchange begin(FetchRequest request) {
-    Exchange exchange = new Exchange(request, settings.nodeId());
+    Exchange exchange = new Exchange(vertx, request, settings.nodeId());
     byJob.computeIfAbsent(request.jobId(), id -> new HashSet<>()).add(exchange);
     active++;
     long totalMs = request.timeouts().totalMs();

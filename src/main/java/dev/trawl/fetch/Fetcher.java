@@ -9,16 +9,12 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.client.impl.ClientPhase;
 import io.vertx.ext.web.client.impl.HttpContext;
 import io.vertx.ext.web.client.impl.WebClientInternal;
@@ -45,34 +41,25 @@ import java.util.Set;
  */
 final class Fetcher {
 
-  private static final int TCP_CONNECT_BACKSTOP_MS = 60_000;
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+  /** What Trawl decodes itself ({@link Inflation}); a job's own {@code Accept-Encoding} wins. */
+  private static final String ACCEPT_ENCODING = "gzip, deflate";
 
   private final Vertx vertx;
   private final FetchSettings settings;
-  private final WebClient client;
-  /** Lets the interceptor find the try a WebClient request belongs to. */
-  private final Map<HttpRequest<?>, Exchange> byRequest = new IdentityHashMap<>();
+  private final Clients clients;
+  /** Lets the interceptor find the try, and the body codec, a WebClient request belongs to. */
+  private final Map<HttpRequest<?>, Hop> byRequest = new IdentityHashMap<>();
   private Future<Void> tlsLoaded;
+
+  /** One request of a try on the wire: the try, and the codec its body is read by. */
+  private record Hop(Exchange exchange, LimitedBody body) {
+  }
 
   Fetcher(Vertx vertx, FetchSettings settings) {
     this.vertx = vertx;
     this.settings = settings;
-    PoolOptions pool = new PoolOptions().setHttp1MaxSize(settings.perHostPool()).setHttp2MaxSize(settings.perHostPool());
-    // The User-Agent is set per request (a job's own wins); the client's would be sent as well.
-    client = WebClient.wrap(vertx.createHttpClient(clientOptions(), pool), new WebClientOptions().setUserAgentEnabled(false));
-    ((WebClientInternal) client).addInterceptor(this::intercept);
-  }
-
-  private static HttpClientOptions clientOptions() {
-    return new HttpClientOptions()
-      .setShared(true)
-      .setName("trawl-fetch")
-      .setKeepAlive(true)
-      .setDecompressionSupported(true)
-      .setTcpNoDelay(true)
-      // A backstop only: each request's timeouts.connectMs bounds its own wait for a connection.
-      .setConnectTimeout(TCP_CONNECT_BACKSTOP_MS);
+    this.clients = new Clients(vertx, settings.perHostPool(), this::intercept);
   }
 
   /** The answer to {@code exchange}'s request, after any redirects. */
@@ -178,15 +165,16 @@ final class Fetcher {
   private Future<HttpResponse<Buffer>> send(Exchange exchange, URI uri, String method, String body,
                                             SocketAddress server) {
     FetchRequest req = exchange.request;
-    HttpRequest<Buffer> request = client
+    LimitedBody codec = new LimitedBody(req.guard().maxBodyBytes(), exchange);
+    // No connectTimeout on the request: in Vert.x 5 that is the wait for a pooled connection, which
+    // only totalMs bounds; the TCP connect is bounded by the client's (Clients).
+    HttpRequest<Buffer> request = clients.forConnectMs(req.timeouts().connectMs())
       .requestAbs(HttpMethod.valueOf(method), server, uri.toString())
       .followRedirects(false)
-      .connectTimeout(req.timeouts().connectMs())
-      .idleTimeout(req.timeouts().idleMs())
-      .as(new LimitedBody(req.guard().maxBodyBytes(), max -> exchange.abort(new TrawlFailure(ErrorKind.TOO_LARGE,
-        "body larger than fetch.maxBodyBytes=" + max))));
+      .idleTimeout(req.timeouts().idleMs()) // the wait for the head; the body's silences: Exchange
+      .as(codec);
     request.putHeaders(headersFor(exchange, uri));
-    byRequest.put(request, exchange);
+    byRequest.put(request, new Hop(exchange, codec));
     Future<HttpResponse<Buffer>> sent = body == null ? request.send() : request.sendBuffer(Buffer.buffer(body));
     return sent.andThen(done -> byRequest.remove(request));
   }
@@ -194,6 +182,7 @@ final class Fetcher {
   private MultiMap headersFor(Exchange exchange, URI uri) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     headers.set(HttpHeaders.USER_AGENT, settings.userAgent());
+    headers.set(HttpHeaders.ACCEPT_ENCODING, ACCEPT_ENCODING);
     exchange.request.headers().forEach(headers::set);
     if (!exchange.atHome(uri)) {
       // A redirect left the request's origin: its credentials stay behind (web.Credentials).
@@ -208,12 +197,16 @@ final class Fetcher {
 
   /** Sees every phase of every WebClient exchange of this fetcher. */
   private void intercept(HttpContext<?> ctx) {
-    Exchange exchange = byRequest.get(ctx.request());
+    Hop hop = byRequest.get(ctx.request());
+    Exchange exchange = hop == null ? null : hop.exchange();
     if (exchange != null && ctx.phase() == ClientPhase.SEND_REQUEST) {
       exchange.attach(ctx.clientRequest());
     }
     TrawlFailure refused = exchange != null && ctx.phase() == ClientPhase.RECEIVE_RESPONSE
-      ? refusal(ctx, exchange.request.guard().maxBodyBytes()) : null;
+      ? refusal(ctx, hop.body(), exchange.request.guard().maxBodyBytes()) : null;
+    if (exchange != null && ctx.phase() == ClientPhase.RECEIVE_RESPONSE && refused == null) {
+      exchange.bodyStarts();
+    }
     if (refused != null) {
       // Refused before reading a byte; failing the context (not just returning) lets the
       // WebClient settle its future, and the abort resets the connection under it.
@@ -225,23 +218,24 @@ final class Fetcher {
   }
 
   /**
-   * Why a response is refused on its headers, or null: a {@code Content-Length} over the limit, or
-   * a {@code Content-Encoding} still there. The client decodes gzip and deflate and then drops the
-   * header; one that remains ({@code br} without a decoder, {@code gzip, gzip}) means the body is
-   * still encoded.
+   * Why a response is refused on its headers, or null (and then {@code body} decodes what its
+   * {@code Content-Encoding} says): a {@code Content-Length} of a plain body over the limit, or a
+   * coding Trawl does not decode ({@code br}, {@code gzip, gzip}), whose bytes are still encoded.
    */
-  private TrawlFailure refusal(HttpContext<?> ctx, long maxBodyBytes) {
+  private TrawlFailure refusal(HttpContext<?> ctx, LimitedBody body, long maxBodyBytes) {
+    String encoding = ctx.clientResponse().getHeader(HttpHeaders.CONTENT_ENCODING);
+    Inflation.Coding coding = Inflation.codingOf(encoding);
+    if (coding == null) {
+      return new TrawlFailure(ErrorKind.PARSE, "the body is encoded as '" + encoding
+        + "', which Trawl cannot decode; its bytes are not reported as a page");
+    }
     String length = ctx.clientResponse().getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (over(length, maxBodyBytes)) {
+    if (coding == Inflation.Coding.IDENTITY && over(length, maxBodyBytes)) {
       return new TrawlFailure(ErrorKind.TOO_LARGE, "Content-Length " + length + " is over fetch.maxBodyBytes="
         + maxBodyBytes);
     }
-    String encoding = ctx.clientResponse().getHeader(HttpHeaders.CONTENT_ENCODING);
-    if (encoding == null || encoding.isBlank() || encoding.trim().equalsIgnoreCase("identity")) {
-      return null;
-    }
-    return new TrawlFailure(ErrorKind.PARSE, "the body is encoded as '" + encoding
-      + "', which Trawl cannot decode; its bytes are not reported as a page");
+    body.decodeFrom(coding);
+    return null;
   }
 
   private static boolean over(String length, long max) {

@@ -14,21 +14,42 @@ import io.vertx.ext.web.codec.BodyCodec;
 import io.vertx.ext.web.codec.spi.BodyStream;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.zip.DataFormatException;
 
 /**
- * A body codec that keeps at most {@code maxBytes} (counted after decompression) and calls
- * {@code onTooLarge} the moment the body grows past it, so the exchange can be cut there.
+ * A body codec that decodes gzip and deflate itself (see {@link Inflation}), keeps at most
+ * {@code maxBytes} (counted after decoding) and tells its {@link Reader} of every read, so that
+ * silence can be timed, and of the moment the body grows past the limit, so the exchange can be cut
+ * there. One per HTTP request; its coding is set from the response's headers before the body comes.
  */
 final class LimitedBody implements BodyCodec<Buffer> {
 
-  private final long maxBytes;
-  private final Consumer<Long> onTooLarge;
+  /** Who hears of the body as it is read. */
+  interface Reader {
+    /** Some bytes arrived (the silence timer starts again). */
+    void read();
 
-  LimitedBody(long maxBytes, Consumer<Long> onTooLarge) {
+    /** The body passed {@code maxBytes}; it is refused. */
+    void tooLarge(long maxBytes);
+
+    /** The body ended, or failed: no more reads will come. */
+    void ended();
+  }
+
+  private final long maxBytes;
+  private final Reader reader;
+  private Inflation.Coding coding = Inflation.Coding.IDENTITY;
+
+  LimitedBody(long maxBytes, Reader reader) {
     this.maxBytes = maxBytes;
-    this.onTooLarge = onTooLarge;
+    this.reader = reader;
+  }
+
+  /** The response's {@code Content-Encoding}, which the body is decoded from. */
+  void decodeFrom(Inflation.Coding coding) {
+    this.coding = coding;
   }
 
   /** The bytes of a body: the array itself when the buffer wraps exactly one (as this codec's do), else a copy. */
@@ -42,7 +63,7 @@ final class LimitedBody implements BodyCodec<Buffer> {
 
   @Override
   public BodyStream<Buffer> stream() {
-    return new Stream();
+    return new Stream(coding == Inflation.Coding.IDENTITY ? null : new Inflation(coding));
   }
 
   /**
@@ -52,24 +73,66 @@ final class LimitedBody implements BodyCodec<Buffer> {
    */
   private final class Stream implements BodyStream<Buffer> {
     private final List<Buffer> chunks = new ArrayList<>(4);
+    private final Inflation inflation;
     private long length;
     private final Promise<Buffer> result = Promise.promise();
 
+    Stream(Inflation inflation) {
+      this.inflation = inflation;
+    }
+
     @Override
     public Future<Void> write(Buffer data) {
+      if (result.future().isComplete()) {
+        return result.future().mapEmpty();
+      }
+      reader.read();
+      if (inflation == null) {
+        return keep(data) ? Future.succeededFuture() : result.future().mapEmpty();
+      }
+      try {
+        inflation.feed(((BufferInternal) data).getByteBuf().nioBuffer(), this::keepDecoded);
+      } catch (DataFormatException e) {
+        fail(new TrawlFailure(ErrorKind.PARSE, "the body is not valid " + coding.name().toLowerCase(java.util.Locale.ROOT)
+          + " (Content-Encoding): " + e.getMessage()));
+      }
+      return result.future().failed() ? result.future().mapEmpty() : Future.succeededFuture();
+    }
+
+    private boolean keepDecoded(byte[] window, int n) {
+      return keep(Buffer.buffer(Arrays.copyOf(window, n)));
+    }
+
+    /** Keeps {@code data}, or refuses the body when it would pass the limit. */
+    private boolean keep(Buffer data) {
       if (length + data.length() > maxBytes) {
-        TrawlFailure tooLarge = new TrawlFailure(ErrorKind.TOO_LARGE, "body larger than fetch.maxBodyBytes=" + maxBytes);
-        result.tryFail(tooLarge);
-        onTooLarge.accept(maxBytes);
-        return Future.failedFuture(tooLarge);
+        fail(new TrawlFailure(ErrorKind.TOO_LARGE, "body larger than fetch.maxBodyBytes=" + maxBytes));
+        reader.tooLarge(maxBytes);
+        return false;
       }
       chunks.add(data);
       length += data.length();
-      return Future.succeededFuture();
+      return true;
+    }
+
+    private void fail(Throwable cause) {
+      chunks.clear();
+      if (inflation != null) {
+        inflation.close();
+      }
+      result.tryFail(cause);
+      reader.ended();
     }
 
     @Override
     public Future<Void> end() {
+      if (result.future().isComplete()) {
+        return Future.succeededFuture();
+      }
+      if (inflation != null) {
+        inflation.close();
+      }
+      reader.ended();
       byte[] body = new byte[(int) length];
       int at = 0;
       for (Buffer chunk : chunks) {
@@ -83,7 +146,9 @@ final class LimitedBody implements BodyCodec<Buffer> {
 
     @Override
     public void handle(Throwable cause) {
-      result.tryFail(cause);
+      if (!result.future().isComplete()) {
+        fail(cause);
+      }
     }
 
     @Override

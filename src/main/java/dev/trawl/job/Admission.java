@@ -4,6 +4,7 @@ import dev.trawl.bus.Rejection;
 import dev.trawl.config.JobSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
@@ -42,6 +43,9 @@ final class Admission {
     closed = true;
   }
 
+  /** Inline requests validated on the event loop; a longer list is validated on a worker. */
+  private static final int INLINE_ON_LOOP = 256;
+
   /** A new job, validated and counted, not queued yet; fails with a {@link Rejection}. */
   Future<JobRun> admit(JsonObject body) {
     if (body == null) {
@@ -50,7 +54,26 @@ final class Admission {
     if (closed) {
       return Future.failedFuture(stopping());
     }
-    JobSpec.Parsed parsed = JobSpec.parse(body, settings.defaults(), settings.maxRequests(), settings.robotsDefault());
+    return parse(body).compose(this::admitParsed);
+  }
+
+  /**
+   * Validates the job: in place when small, on a worker when it carries many inline requests
+   * (thousands of URLs take longer to check than an event loop may be held).
+   */
+  private Future<JobSpec.Parsed> parse(JsonObject body) {
+    boolean many = body.getValue("requests") instanceof JsonArray requests && requests.size() > INLINE_ON_LOOP;
+    if (many) {
+      return vertx.executeBlocking(() -> JobSpec.parse(body, settings.defaults(), settings.maxRequests(),
+        settings.robotsDefault()), false);
+    }
+    return Future.succeededFuture(JobSpec.parse(body, settings.defaults(), settings.maxRequests(), settings.robotsDefault()));
+  }
+
+  private Future<JobRun> admitParsed(JobSpec.Parsed parsed) {
+    if (closed) {
+      return Future.failedFuture(stopping());
+    }
     if (!parsed.problems().isEmpty()) {
       return Future.failedFuture(Rejection.invalidJob(parsed.problems().list()).asFailure());
     }
@@ -104,17 +127,8 @@ final class Admission {
     if (!settings.allowsRequestsFile(file)) {
       return refused(RequestsFile.outside(file, settings.requestsFileDir()));
     }
-    return vertx.executeBlocking(() -> RequestsFile.open(settings.requestsFileDir(), file), false)
-      .recover(error -> refused(error instanceof RequestsFile.Refused ? error.getMessage() : "requestsFile: cannot be read"))
-      .compose(this::withinMaxRequests);
-  }
-
-  private Future<RequestsFile> withinMaxRequests(RequestsFile file) {
-    if (file.requests() <= settings.maxRequests()) {
-      return Future.succeededFuture(file);
-    }
-    String over = "requestsFile: " + file.requests() + " requests, over jobs.maxRequests=" + settings.maxRequests();
-    return file.close(vertx).transform(v -> refused(over));
+    return vertx.executeBlocking(() -> RequestsFile.open(settings.requestsFileDir(), file, settings.maxRequests()), false)
+      .recover(error -> refused(error instanceof RequestsFile.Refused ? error.getMessage() : "requestsFile: cannot be read"));
   }
 
   private static <T> Future<T> refused(String problem) {

@@ -43,7 +43,7 @@ final class Engine {
     this.dispatcher = dispatcher;
     this.robots = new Robots(vertx, settings.userAgent(), this::fetchRobots);
     this.recorder = new ResultRecorder(vertx.eventBus(), metrics, this::pump);
-    this.pump = new Pump(recorder::hasRoom);
+    this.pump = new Pump(recorder::hasRoom, task -> vertx.runOnContext(v -> task.run()));
   }
 
   Vertx vertx() {
@@ -113,10 +113,9 @@ final class Engine {
   private Future<Robots.Answer> fetchRobots(String url) {
     FetchRequest request = new FetchRequest(ROBOTS_JOB, -1, nextDispatchId(), url, "GET", Map.of(), null,
       settings.defaults().timeouts(), ParseSpec.DEFAULT, false, FetchRequest.Purpose.ROBOTS, null, guard);
-    return dispatcher.fetch(request).map(o -> {
-      int status = o.ok() || o.errorKind() == ErrorKind.HTTP_STATUS ? o.status() : 0;
-      return new Robots.Answer(status, o.contentType(), o.body());
-    });
+    return dispatcher.fetch(request).map(o -> o.ok() || o.errorKind() == ErrorKind.HTTP_STATUS
+      ? Robots.Answer.answered(o.status(), o.contentType(), o.body())
+      : Robots.Answer.failed(o.errorKind(), o.errorMessage()));
   }
 
   /**

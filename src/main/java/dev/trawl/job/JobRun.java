@@ -29,6 +29,8 @@ final class JobRun {
   private Instant endedAt;
   private JsonObject winner;
   private JsonObject firstError;
+  /** Why the job's results could not be written whole; null while they can. */
+  private String writeError;
   /** The {@code requestsFile} opened at submit, until the job's source takes it; null for inline requests. */
   private RequestsFile requestsFile;
 
@@ -84,6 +86,29 @@ final class JobRun {
     return summary(endState, endedAt);
   }
 
+  /**
+   * The sink could not write a result (a full disk): the job ends {@code failed} with the reason
+   * as its summary's {@code error}, whatever else decided its end. Only the first reason is kept.
+   */
+  void writeFailed(String why) {
+    if (phase == Phase.DONE) {
+      return;
+    }
+    if (writeError == null) {
+      writeError = why;
+    }
+    if (endIsDecided()) {
+      endState = JobState.FAILED;
+    } else {
+      signals.stop(JobState.FAILED);
+    }
+  }
+
+  /** The summary as it reads once closed, with a write failure the sink reported while closing. */
+  JsonObject closedSummary() {
+    return summary(endState, endedAt);
+  }
+
   /** CLOSING → DONE: the files are closed; the end state shows from now on. */
   void done(JsonObject summary) {
     move(Phase.CLOSING, Phase.DONE);
@@ -125,6 +150,11 @@ final class JobRun {
     if (mode == Mode.ALL && !result.ok() && firstError == null) {
       firstError = result.briefWithError(seq);
     }
+  }
+
+  /** The {@code seq} the next {@link #settle} gives: results are numbered 0, 1, … in the order they end. */
+  long nextSeq() {
+    return tally.done();
   }
 
   // ---- reading ---------------------------------------------------------------------------------
@@ -207,6 +237,9 @@ final class JobRun {
     }
     if (spec.mode() == Mode.ALL) {
       summary.put("firstError", firstError);
+    }
+    if (writeError != null) {
+      summary.put("error", writeError);
     }
     return summary;
   }

@@ -120,7 +120,10 @@ final class JobRunner implements Pump.Lane {
     return true;
   }
 
-  /** Starts a request, parks it until its host allows, or ends it as blocked by robots.txt. */
+  /**
+   * Starts a request, parks it until its host allows, or ends it as robots.txt decided: blocked,
+   * or with the transport failure that kept robots.txt from being read.
+   */
   private void admit(Pending pending, long now) {
     Future<Politeness.Decision> decided = politeness.admit(pending, now);
     boolean waitedForRobots = !decided.isComplete();
@@ -130,7 +133,7 @@ final class JobRunner implements Pump.Lane {
       } else if (run.endIsDecided()) {
         record(Result.cancelled(pending, endedBefore("started")));
       } else if (decision instanceof Politeness.Blocked blocked) {
-        record(Result.unstarted(pending.request(), ErrorKind.BLOCKED, blocked.why()));
+        record(Result.unstarted(pending.request(), blocked.kind(), blocked.why()));
       } else {
         politeness.park(pending);
       }
@@ -250,8 +253,9 @@ final class JobRunner implements Pump.Lane {
         if (closed.failed()) {
           LOG.log(System.Logger.Level.ERROR, "job {0}: the sink could not close its files: {1}", run.id(),
             closed.cause().getMessage());
+          run.writeFailed(closed.cause().getMessage()); // the sink's summary file says the same
         }
-        run.done(summary);
+        run.done(run.closedSummary());
       });
     onSlotFreed.run();
     engine.pump();

@@ -1,5 +1,6 @@
 package dev.trawl.job;
 
+import dev.trawl.error.ErrorKind;
 import dev.trawl.web.HostKey;
 import io.vertx.core.Future;
 
@@ -24,8 +25,11 @@ final class Politeness {
   record Park() implements Decision {
   }
 
-  /** robots.txt disallows it, or could not be had. */
-  record Blocked(String why) implements Decision {
+  /**
+   * robots.txt disallows it ({@code blocked}), or could not be had: {@code blocked} after 5xx, or
+   * the transport failure's kind ({@code connect}, {@code dns}, {@code tls}, {@code timeout}).
+   */
+  record Blocked(ErrorKind kind, String why) implements Decision {
   }
 
   private static final Start START = new Start();
@@ -59,10 +63,10 @@ final class Politeness {
     return robots.verdict(origin).map(verdict -> {
       robotsWaiting--;
       if (verdict instanceof Robots.Unavailable unavailable) {
-        return new Blocked(unavailable.why());
+        return new Blocked(unavailable.kind(), unavailable.why());
       }
       if (!verdict.allows(url)) {
-        return new Blocked("disallowed by robots.txt of " + origin);
+        return new Blocked(ErrorKind.BLOCKED, "disallowed by robots.txt of " + origin);
       }
       pending.robotsAllowed();
       gate.minGap(pending.host(), verdict.crawlDelayMs());

@@ -2,6 +2,7 @@ package dev.trawl.job;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -22,15 +23,31 @@ final class Pump {
     void afterTurns();
   }
 
+  /**
+   * Steps one run takes at most before it yields the event loop and goes on in a later turn: a
+   * job of thousands of ready requests must not hold the loop for its whole first round.
+   */
+  static final int MAX_STEPS_PER_RUN = 256;
+
   private final List<Lane> lanes = new ArrayList<>();
   /** The node-wide credit every step needs (the sink window). */
   private final BooleanSupplier credit;
+  /** Runs a task on a later turn of the owner's event loop. */
+  private final Executor later;
   private int rotation;
   private boolean pumping;
   private boolean again;
+  private boolean resumeScheduled;
+  private int stepsThisRun;
 
+  /** A pump that never yields (for tests that step it by hand). */
   Pump(BooleanSupplier credit) {
+    this(credit, Runnable::run);
+  }
+
+  Pump(BooleanSupplier credit, Executor later) {
     this.credit = credit;
+    this.later = later;
   }
 
   void add(Lane lane) {
@@ -52,23 +69,39 @@ final class Pump {
       return;
     }
     pumping = true;
+    stepsThisRun = 0;
     try {
       do {
         again = false;
         turns();
         List.copyOf(lanes).forEach(Lane::afterTurns);
-      } while (again);
+      } while (again && stepsThisRun < MAX_STEPS_PER_RUN);
     } finally {
       pumping = false;
     }
+    if (stepsThisRun >= MAX_STEPS_PER_RUN) {
+      resumeLater();
+    }
+  }
+
+  private void resumeLater() {
+    if (resumeScheduled) {
+      return;
+    }
+    resumeScheduled = true;
+    later.execute(() -> {
+      resumeScheduled = false;
+      run();
+    });
   }
 
   private void turns() {
     boolean progressed = true;
-    while (progressed && credit.getAsBoolean()) {
+    while (progressed && credit.getAsBoolean() && stepsThisRun < MAX_STEPS_PER_RUN) {
       progressed = false;
       for (int i = 0; i < lanes.size() && credit.getAsBoolean(); i++) {
         progressed |= lanes.get((rotation + i) % lanes.size()).step();
+        stepsThisRun++;
       }
       rotation++;
     }

@@ -104,6 +104,11 @@ public record RequestSpec(long index, String url, String method, Map<String, Str
     return spec;
   }
 
+  /** A line of a {@code requestsFile} over {@code maxBytes}: its request is invalid, its content unread. */
+  static RequestSpec tooLong(long index, int maxBytes) {
+    return invalid(index, "", "line " + (index + 1) + " is longer than " + maxBytes + " bytes");
+  }
+
   private static RequestSpec invalid(long index, String url, String problem) {
     return new RequestSpec(index, new Problems().echo(url), "GET", Map.of(), null, null, problem, 0);
   }

@@ -52,8 +52,16 @@ final class RequestsFile {
     }
   }
 
-  /** Checks {@code given} against {@code dir}, opens it and counts its requests. Blocking. */
+  /** Checks {@code given} against {@code dir}, opens it and counts all its requests. Blocking. */
   static RequestsFile open(String dir, String given) throws Refused {
+    return open(dir, given, Long.MAX_VALUE - 1);
+  }
+
+  /**
+   * Checks {@code given} against {@code dir}, opens it and counts its requests; refused once the
+   * count passes {@code maxRequests} (the count stops there: the rest is never read). Blocking.
+   */
+  static RequestsFile open(String dir, String given, long maxRequests) throws Refused {
     String shown = new Problems().echo(given);
     try {
       Path real = realPathInside(dir, given, shown);
@@ -61,7 +69,7 @@ final class RequestsFile {
       FileChannel channel = FileChannel.open(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
       try {
         unchanged(real, checked, shown);
-        return new RequestsFile(channel, LineCounter.count(channel));
+        return new RequestsFile(channel, withinMax(LineCounter.count(channel, maxRequests), maxRequests));
       } catch (IOException | Refused | RuntimeException e) {
         channel.close();
         throw e;
@@ -85,15 +93,22 @@ final class RequestsFile {
     return real;
   }
 
-  /**
-   * A FIFO would block the open until a writer comes, a device may never end, /proc files are
-   * regular files that hold the node's environment: only a regular file of a disk file system.
-   */
   /** The problem of a path outside {@code jobs.requestsFileDir}, by its words or by its real path. */
   static String outside(String given, String dir) {
     return "requestsFile: " + new Problems().echo(given) + " is outside jobs.requestsFileDir=" + dir;
   }
 
+  private static LineCounter.Count withinMax(LineCounter.Count count, long maxRequests) throws Refused {
+    if (count.requests() > maxRequests) {
+      throw new Refused("requestsFile: more than " + maxRequests + " requests, over jobs.maxRequests=" + maxRequests);
+    }
+    return count;
+  }
+
+  /**
+   * A FIFO would block the open until a writer comes, a device may never end, /proc files are
+   * regular files that hold the node's environment: only a regular file of a disk file system.
+   */
   private static BasicFileAttributes regularFile(Path real, String shown) throws IOException, Refused {
     BasicFileAttributes attributes = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     if (!attributes.isRegularFile() || SYSTEM.stream().anyMatch(real::startsWith) || onPseudoFileSystem(real)) {

@@ -40,6 +40,15 @@ record Result(RequestSpec request, String finalUrl, int status, String contentTy
       pending.elapsedMs(), null, null, null, null, ErrorKind.CANCELLED, message);
   }
 
+  /**
+   * This result, which could not be encoded as a line (Jackson's nesting limit, say), as a
+   * {@code parse} failure without its data, links or body: the request still gets its one line.
+   */
+  Result unencodable(String why) {
+    return new Result(request, finalUrl, status, contentType, bytes, attempts, startedAt, elapsedMs, node,
+      null, null, null, ErrorKind.PARSE, "the result could not be encoded as JSON: " + why);
+  }
+
   boolean ok() {
     return kind == null;
   }

@@ -1,16 +1,14 @@
 package dev.trawl.parse;
 
 import dev.trawl.config.Problems;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.jsoup.select.QueryParser;
-import org.jsoup.select.Selector;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * How a job turns into a crawl ({@code follow}): which links to take, how deep, where to.
@@ -18,8 +16,10 @@ import java.util.regex.PatternSyntaxException;
  * @param links    CSS selector of the elements whose {@code href} (or {@code src}) is followed
  * @param maxDepth the deepest page fetched; seeds are depth 0
  * @param sameHost only follow links to the host of the page they were found on
- * @param include  a link must match one of these, when any are given
- * @param exclude  a link must match none of these
+ * @param include  a link must match one of these (found anywhere in it), when any are given; RE2
+ *                 syntax (as java.util.regex, without backreferences, lookaround or possessive
+ *                 quantifiers), matched in linear time
+ * @param exclude  a link must match none of these (RE2 syntax too)
  * @param maxPages a hard cap on the pages of the job, seeds included
  * @param sitemaps also seed the crawl from the seeds' sitemaps
  */
@@ -34,11 +34,7 @@ public record FollowSpec(String links, int maxDepth, boolean sameHost, List<Stri
     }
     problems.unknownKeys(obj, path, KEYS);
     String links = problems.string(obj, "links", path, "a[href]");
-    try {
-      QueryParser.parse(links);
-    } catch (Selector.SelectorParseException | IllegalArgumentException e) {
-      problems.add(Problems.join(path, "links"), "invalid CSS selector: " + e.getMessage());
-    }
+    ParseSpec.validCss(links, Problems.join(path, "links"), problems);
     return new FollowSpec(links,
       (int) problems.number(obj, "maxDepth", path, 0, 1000, 1),
       problems.bool(obj, "sameHost", path, true),
@@ -58,11 +54,16 @@ public record FollowSpec(String links, int maxDepth, boolean sameHost, List<Stri
       return patterns;
     }
     for (Object item : array) {
+      if (!(item instanceof String pattern)) {
+        problems.add(path, "must be an array of regular expressions");
+        continue;
+      }
       try {
-        Pattern.compile(String.valueOf(item));
-        patterns.add(String.valueOf(item));
+        Pattern.compile(pattern);
+        patterns.add(pattern);
       } catch (PatternSyntaxException e) {
-        problems.add(path, "invalid regular expression " + item + ": " + e.getDescription());
+        problems.add(path, "not a regular expression RE2 accepts (no backreferences, lookaround or possessive"
+          + " quantifiers): " + e.getMessage());
       }
     }
     return List.copyOf(patterns);

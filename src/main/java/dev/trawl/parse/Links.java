@@ -1,6 +1,7 @@
 package dev.trawl.parse;
 
 import dev.trawl.web.HostNames;
+import com.google.re2j.Pattern;
 import crawlercommons.filters.basic.BasicURLNormalizer;
 
 import java.util.ArrayList;
@@ -8,18 +9,29 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Normalises and filters the links of a page for {@code follow}: crawler-commons'
  * {@link BasicURLNormalizer} (scheme and host lower-case, default port and fragment dropped,
  * dot-segments removed, percent-encoding canonical), then {@code sameHost}, {@code include} and
- * {@code exclude}. Pure and thread-safe once built; one per fetch verticle.
+ * {@code exclude}. The filters are RE2/J patterns, which match in time linear in the URL: a
+ * job's regular expression runs on every link of hostile pages, on event loops for small ones, and
+ * java.util.regex backtracks ({@code (.*x){12}y} took seconds on a 33-character URL). A link longer
+ * than {@link #MAX_URL_CHARS} is not followed. Pure and thread-safe once built; one per fetch verticle.
  */
 public final class Links {
 
   private static final BasicURLNormalizer NORMALIZER = new BasicURLNormalizer();
-  private static final int CACHE_SIZE = 100_000;
+  /**
+   * What the cache below may hold, in bytes: each entry costs its key's and value's lengths plus
+   * {@link #ENTRY_BYTES} of map node and string headers. 16 MiB is about 100,000 links of 80
+   * characters, or 1,000 of 8 KiB: hostile pages of long links no longer fill the heap.
+   */
+  private static final long CACHE_BYTES = 16L << 20;
+  private static final int ENTRY_BYTES = 100;
+  private static final java.util.concurrent.atomic.AtomicLong CACHED_BYTES = new java.util.concurrent.atomic.AtomicLong();
+  /** The longest link followed (8 KiB), before and after normalisation; browsers and servers balk at more. */
+  public static final int MAX_URL_CHARS = 8 * 1024;
   /** Normalised forms of recent URLs ("" for none), shared by every fetcher thread. */
   private static final java.util.Map<String, String> NORMALIZED = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -43,11 +55,23 @@ public final class Links {
       return cached.isEmpty() ? null : cached;
     }
     String normalized = normalizeUncached(url);
-    if (NORMALIZED.size() >= CACHE_SIZE) {
-      NORMALIZED.clear(); // crude, but bounded; a crawl's links repeat within a few pages
-    }
-    NORMALIZED.put(url, normalized == null ? "" : normalized);
+    cache(url, normalized == null ? "" : normalized);
     return normalized;
+  }
+
+  /** Remembers a normalised form, the whole cache dropped first when it would pass {@link #CACHE_BYTES}. */
+  private static void cache(String url, String normalized) {
+    long cost = url.length() + normalized.length() + ENTRY_BYTES;
+    if (CACHED_BYTES.addAndGet(cost) > CACHE_BYTES) {
+      NORMALIZED.clear(); // crude, but bounded by bytes; a crawl's links repeat within a few pages
+      CACHED_BYTES.set(cost);
+    }
+    NORMALIZED.put(url, normalized);
+  }
+
+  /** The bytes the normalisation cache holds now, as it counts them (for tests). */
+  static long cachedBytes() {
+    return CACHED_BYTES.get();
   }
 
   private static String normalizeUncached(String url) {
@@ -96,8 +120,8 @@ public final class Links {
     String pageHost = HostNames.hostOfNormalized(pageUrl);
     Set<String> kept = new LinkedHashSet<>();
     for (String link : links) {
-      String url = normalize(link);
-      if (url != null && wanted(url, pageHost)) {
+      String url = link == null || link.length() > MAX_URL_CHARS ? null : normalize(link);
+      if (url != null && url.length() <= MAX_URL_CHARS && wanted(url, pageHost)) {
         kept.add(url);
       }
     }

@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
  * Reads fetched bodies for a fetcher: pages through {@link Extractor}, with the links worth
  * following picked by {@link Links}; sitemaps through {@link Sitemaps}; robots.txt as text. Small
  * pages are read in place; pages over {@code parse.offloadBytes}, and every sitemap, on a worker
- * thread, never on the event loop. One per fetch verticle, used on its event loop.
+ * thread, never on the event loop, each within the node's {@link ParseBudget} of heap. One per
+ * fetch verticle, used on its event loop.
  */
 public final class PageReader {
 
@@ -26,18 +27,25 @@ public final class PageReader {
 
   private final Vertx vertx;
   private final int offloadBytes;
+  private final ParseBudget budget;
   private final Map<FollowSpec, Links> linksByFollow = new HashMap<>();
 
-  /** @param offloadBytes pages larger than this are parsed on a worker thread */
+  /** @param offloadBytes pages larger than this are parsed on a worker thread, within the JVM's {@link ParseBudget} */
   public PageReader(Vertx vertx, int offloadBytes) {
+    this(vertx, offloadBytes, ParseBudget.jvm());
+  }
+
+  PageReader(Vertx vertx, int offloadBytes, ParseBudget budget) {
     this.vertx = vertx;
     this.offloadBytes = offloadBytes;
+    this.budget = budget;
   }
 
   /**
    * A page of a job at {@code url}: what {@code parse} extracts, its text when {@code keepText},
    * and, for a crawl ({@code follow} not null), the links to follow, normalised and filtered.
-   * Fails with a {@link TrawlFailure} of kind {@code content_type} or {@code parse}.
+   * Fails with a {@link TrawlFailure} of kind {@code content_type} or {@code parse}, or
+   * {@code too_large} when its parse could never fit the {@link ParseBudget}.
    */
   public Future<ParsedPage> page(ParseSpec parse, FollowSpec follow, boolean keepText,
                                  byte[] body, String contentType, String url) {
@@ -51,7 +59,24 @@ public final class PageReader {
       ParsedPage parsed = Extractor.extract(parse, body, contentType, url, keepText, followSelector);
       return links == null ? parsed : parsed.withFound(links.follow(url, parsed.found()));
     };
-    return body.length > offloadBytes ? vertx.executeBlocking(work, false) : inPlace(work);
+    return body.length > offloadBytes ? offload(work, kindOf(parse, follow, contentType), keepText, body.length) : inPlace(work);
+  }
+
+  /**
+   * On a worker, once the node's {@link ParseBudget} has room for what the parse may hold: a body
+   * whose parse could never fit ends as {@code too_large}, the others wait their turn.
+   */
+  private Future<ParsedPage> offload(Callable<ParsedPage> work, ParseAs kind, boolean keepText, int bodyBytes) {
+    long need = ParseBudget.estimate(kind, bodyBytes, keepText);
+    String what = "this " + bodyBytes + "-byte " + kind.wire() + " body";
+    return budget.reserve(need, what, vertx.getOrCreateContext())
+      .compose(grant -> vertx.executeBlocking(work, false).onComplete(done -> grant.release()));
+  }
+
+  /** What {@link Extractor} will parse the body as. */
+  private static ParseAs kindOf(ParseSpec parse, FollowSpec follow, String contentType) {
+    boolean htmlPage = ParseAs.AUTO.resolve(contentType) == ParseAs.HTML;
+    return follow != null && htmlPage ? ParseAs.HTML : parse.as().resolve(contentType);
   }
 
   /**

@@ -4,12 +4,14 @@ import dev.trawl.config.Problems;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.pointer.JsonPointer;
+import org.jsoup.helper.Regex;
 import org.jsoup.select.QueryParser;
 import org.jsoup.select.Selector;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -68,14 +70,31 @@ public record ParseSpec(ParseAs as, List<FieldSelector> fields, Map<String, Stri
     return List.copyOf(fields);
   }
 
-  private static boolean validCss(String css, String path, Problems problems) {
+  /**
+   * Whether {@code css} is a selector jsoup can run, else a problem at {@code path}. Its regular
+   * expressions ({@code :matches}, {@code :matchesOwn}, {@code :matchesWholeText},
+   * {@code :matchesWholeOwnText}, {@code [attr~=regex]}) run on page text, on event loops for small
+   * pages: jsoup compiles them with RE2/J (linear time) whenever RE2/J is on the classpath, and
+   * refuses a pattern RE2 does not support. Should jsoup be told not to ({@code -Djsoup.useRe2j=false}),
+   * such selectors are refused rather than run by java.util.regex, which backtracks.
+   */
+  static boolean validCss(String css, String path, Problems problems) {
     try {
       QueryParser.parse(css);
-      return true;
     } catch (Selector.SelectorParseException | IllegalArgumentException e) {
       problems.add(path, "invalid CSS selector: " + e.getMessage());
       return false;
     }
+    if (!Regex.usingRe2j() && mayUseRegex(css)) {
+      problems.add(path, "regular expressions in selectors need RE2/J, which jsoup is told not to use here");
+      return false;
+    }
+    return true;
+  }
+
+  /** Whether a selector names a regular-expression evaluator; may say yes for a quoted one too. */
+  private static boolean mayUseRegex(String css) {
+    return css.toLowerCase(Locale.ROOT).contains(":matches") || css.contains("~=");
   }
 
   private static Map<String, String> parsePointers(JsonObject obj, String path, Problems problems) {

@@ -17,14 +17,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * Writes each job's results to {@code <sink.dir>/<name>/<jobId>.jsonl} through {@link AsyncFile}
  * and its summary next to it when the job ends. One per node, on the event loop (AsyncFile does
- * not block). Lines are batched: one write per 64 KiB or 5 ms, not one system call per result.
- * Back-pressure: a line is acknowledged only while the file's write queue is not full; the rest
- * wait for its drain, and the coordinator stops producing while they wait.
+ * not block). Lines are batched: one write per 64 KiB or 5 ms, not one system call per result,
+ * and one write at a time per file (what arrives meanwhile goes in the next one).
+ * A line is acknowledged only once the write holding it has succeeded, so the coordinator's sink
+ * window is the back-pressure. When a write fails (a full disk), its lines and every later one
+ * are refused with the reason, the file is cut back to the last whole line, and the job's summary
+ * says {@code failed} with that reason as its {@code error}.
  */
 public class SinkVerticle extends VerticleBase {
 
@@ -32,24 +34,26 @@ public class SinkVerticle extends VerticleBase {
   /** A batch is written once it holds this much, or {@link #BATCH_MS} after its first line. */
   private static final int BATCH_BYTES = 64 * 1024;
   private static final long BATCH_MS = 5;
+  /** The reply code of a line, or a close, refused because the file could not be written. */
+  private static final int WRITE_FAILED = 500;
 
-  /** An open results file and the writes still in progress on it. */
+  /** An open results file and its batch; at most one write is in progress on it. */
   private static final class OpenFile {
     final AsyncFile file;
     final String path;
-    final List<Message<?>> heldAcks = new ArrayList<>();
-    /**
-     * Start positions of writes not finished yet. AsyncFile writes land at their own positions
-     * and finish in any order, so the file is whole only up to the first of these.
-     */
-    final TreeSet<Long> unfinished = new TreeSet<>();
-    final List<Promise<Void>> whenAllWritten = new ArrayList<>();
+    /** Lines not handed to the file yet, and their messages, answered once written. */
+    Buffer batch = Buffer.buffer();
+    List<Message<?>> batchAcks = new ArrayList<>();
+    long batchTimer = -1;
+    /** Start of the write in progress; -1 when none. */
+    long writingAt = -1;
+    /** Completed when the write after the one in progress is done (flushes and closes wait on it). */
+    Promise<Void> nextWrite;
     /** Set while the file is being closed: readers must wait for the close to finish. */
     Future<Void> closing;
-    /** Lines not handed to the file yet: written together, one system call for many results. */
-    Buffer batch = Buffer.buffer();
-    long batchTimer = -1;
-    long failedWrites;
+    /** Why a write failed, and where the whole lines end; null while every write succeeded. */
+    String failure;
+    long wholeLength;
     boolean dirty;
 
     OpenFile(AsyncFile file, String path) {
@@ -57,9 +61,12 @@ public class SinkVerticle extends VerticleBase {
       this.path = path;
     }
 
-    /** Bytes from the start of the file known to be written. */
+    /** Bytes from the start of the file known to be written, whole lines only. */
     long completeLength() {
-      return unfinished.isEmpty() ? file.getWritePos() : unfinished.first();
+      if (failure != null) {
+        return wholeLength;
+      }
+      return writingAt >= 0 ? writingAt : file.getWritePos();
     }
   }
 
@@ -86,7 +93,7 @@ public class SinkVerticle extends VerticleBase {
     vertx.cancelTimer(flushTimer);
     List<Future<Void>> closing = new ArrayList<>();
     files.values().forEach(f -> closing.add(f.closing != null ? f.closing
-      : writeBatch(f).compose(v -> allWritten(f)).compose(v -> f.file.flush()).compose(v -> f.file.close())));
+      : writeBatch(f).compose(v -> f.file.flush()).compose(v -> f.file.close())));
     files.clear();
     return Future.join(closing);
   }
@@ -98,9 +105,7 @@ public class SinkVerticle extends VerticleBase {
     vertx.fileSystem().mkdirs(parent.toString())
       .compose(v -> vertx.fileSystem().open(path, new OpenOptions().setWrite(true).setCreate(true).setTruncateExisting(true)))
       .onSuccess(file -> {
-        OpenFile open = new OpenFile(file, path);
-        file.drainHandler(v -> releaseAcks(open));
-        files.put(jobId, open);
+        files.put(jobId, new OpenFile(file, path));
         message.reply(new JsonObject().put("path", path));
       })
       .onFailure(error -> message.fail(500, "cannot open " + path + ": " + error.getMessage()));
@@ -113,7 +118,12 @@ public class SinkVerticle extends VerticleBase {
       message.fail(404, "no open results file for job " + line.jobId());
       return;
     }
+    if (open.failure != null) {
+      message.fail(WRITE_FAILED, open.failure);
+      return;
+    }
     open.batch.appendString(line.json()).appendByte((byte) '\n');
+    open.batchAcks.add(message);
     if (open.batch.length() >= BATCH_BYTES) {
       writeBatch(open);
     } else if (open.batchTimer < 0) {
@@ -122,39 +132,59 @@ public class SinkVerticle extends VerticleBase {
         writeBatch(open);
       });
     }
-    if (open.file.writeQueueFull()) {
-      open.heldAcks.add(message);
-    } else {
-      message.reply(null);
-    }
   }
 
-  /** Hands the batch to the file; the future completes when that write has. */
+  /**
+   * Hands the batch to the file, or, while a write is in progress, leaves it for the next one.
+   * The future completes once every line given so far is written or refused; it never fails.
+   */
   private Future<Void> writeBatch(OpenFile open) {
     if (open.batchTimer >= 0) {
       vertx.cancelTimer(open.batchTimer);
       open.batchTimer = -1;
     }
+    if (open.writingAt >= 0) {
+      if (open.nextWrite == null) {
+        open.nextWrite = Promise.promise();
+      }
+      return open.nextWrite.future();
+    }
     if (open.batch.length() == 0) {
       return Future.succeededFuture();
     }
     Buffer lines = open.batch;
+    List<Message<?>> acks = open.batchAcks;
     open.batch = Buffer.buffer();
-    long start = open.file.getWritePos();
-    open.unfinished.add(start);
+    open.batchAcks = new ArrayList<>();
+    open.writingAt = open.file.getWritePos();
     open.dirty = true;
-    return open.file.write(lines).andThen(done -> {
-      open.unfinished.remove(start);
-      if (done.failed()) {
-        open.failedWrites++;
-        LOG.log(System.Logger.Level.ERROR, "{0}: {1} bytes of results were not written: {2}", open.path,
-          lines.length(), done.cause().getMessage());
-      }
-      if (open.unfinished.isEmpty()) {
-        open.whenAllWritten.forEach(Promise::tryComplete);
-        open.whenAllWritten.clear();
-      }
-    }).recover(error -> Future.succeededFuture());
+    return open.file.write(lines).transform(done -> {
+      onWritten(open, lines.length(), acks, done.cause());
+      return Future.succeededFuture();
+    });
+  }
+
+  /** One write is over: answers its lines, then starts the next write with what came meanwhile. */
+  private void onWritten(OpenFile open, int bytes, List<Message<?>> acks, Throwable error) {
+    long start = open.writingAt;
+    open.writingAt = -1;
+    if (error != null) {
+      LOG.log(System.Logger.Level.ERROR, "{0}: {1} bytes of results were not written", open.path, bytes);
+      failed(open, start, error);
+    }
+    if (open.failure == null) {
+      acks.forEach(message -> message.reply(null));
+    } else {
+      acks.forEach(message -> message.fail(WRITE_FAILED, open.failure));
+      open.batchAcks.forEach(message -> message.fail(WRITE_FAILED, open.failure));
+      open.batchAcks.clear();
+      open.batch = Buffer.buffer();
+    }
+    Promise<Void> next = open.nextWrite;
+    open.nextWrite = null;
+    if (next != null) {
+      writeBatch(open).onComplete(next);
+    }
   }
 
   /**
@@ -188,6 +218,11 @@ public class SinkVerticle extends VerticleBase {
       .onFailure(error -> message.fail(500, "cannot read " + path + ": " + error.getMessage()));
   }
 
+  /**
+   * Writes out the batch, closes the file, then writes the summary. A file that could not be
+   * written whole is cut back to its last whole line, and its summary says {@code failed} with
+   * the reason; the close is then refused with that reason, which the coordinator adopts.
+   */
   private void onClose(Message<JsonObject> message) {
     String jobId = message.body().getString("jobId");
     OpenFile open = files.get(jobId);
@@ -195,39 +230,53 @@ public class SinkVerticle extends VerticleBase {
       message.fail(404, "no open results file for job " + jobId);
       return;
     }
-    Buffer summary = message.body().getJsonObject("summary").toBuffer().appendByte((byte) '\n');
+    JsonObject summary = message.body().getJsonObject("summary");
     open.closing = writeBatch(open)
-      .compose(v -> allWritten(open))
-      .compose(v -> open.file.flush())
-      .compose(v -> open.file.close())
-      .andThen(v -> releaseAcks(open))
-      .compose(v -> vertx.fileSystem().writeFile(summaryPath(open.path), summary))
+      .compose(v -> open.file.flush().recover(error -> failed(open, open.completeLength(), error)))
+      .compose(v -> open.file.close().recover(error -> failed(open, open.completeLength(), error)))
+      .compose(v -> cutToWholeLines(open))
+      .compose(v -> vertx.fileSystem().writeFile(summaryPath(open.path), summaryBytes(open, summary)))
       .andThen(v -> files.remove(jobId));
     open.closing
-      .compose(v -> open.failedWrites == 0 ? Future.<Void>succeededFuture()
-        : Future.failedFuture(open.failedWrites + " results could not be written"))
-      .onSuccess(v -> message.reply(null))
-      .onFailure(error -> message.fail(500, "cannot close " + open.path + ": " + error.getMessage()));
+      .onSuccess(v -> {
+        if (open.failure == null) {
+          message.reply(null);
+        } else {
+          message.fail(WRITE_FAILED, open.failure);
+        }
+      })
+      .onFailure(error -> message.fail(WRITE_FAILED, "cannot close " + open.path + ": " + error.getMessage()));
+  }
+
+  /** The first failure of a file is its reason; the lines before {@code wholeLength} are written. */
+  private static Future<Void> failed(OpenFile open, long wholeLength, Throwable error) {
+    if (open.failure == null) {
+      open.failure = "results could not be written to " + open.path + ": " + error.getMessage();
+      open.wholeLength = wholeLength;
+      LOG.log(System.Logger.Level.ERROR, open.failure);
+    }
+    return Future.succeededFuture();
+  }
+
+  /** A failed write may have left part of its bytes: the file keeps only the lines before it. */
+  private Future<Void> cutToWholeLines(OpenFile open) {
+    if (open.failure == null) {
+      return Future.succeededFuture();
+    }
+    // A results path that is a device (or a full disk refusing even this) cannot be cut: the
+    // failure is reported either way.
+    return vertx.fileSystem().truncate(open.path, open.wholeLength).recover(error -> Future.succeededFuture());
+  }
+
+  private static Buffer summaryBytes(OpenFile open, JsonObject summary) {
+    JsonObject written = open.failure == null ? summary
+      : summary.copy().put("state", "failed").put("error", open.failure); // JobState.FAILED's wire name
+    return written.toBuffer().appendByte((byte) '\n');
   }
 
   /** {@code data/books/<id>.jsonl} → {@code data/books/<id>.summary.json}. */
   public static String summaryPath(String resultsPath) {
     return resultsPath.replaceFirst("\\.jsonl$", "") + ".summary.json";
-  }
-
-  private static Future<Void> allWritten(OpenFile open) {
-    if (open.unfinished.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    Promise<Void> promise = Promise.promise();
-    open.whenAllWritten.add(promise);
-    return promise.future();
-  }
-
-  private static void releaseAcks(OpenFile open) {
-    List<Message<?>> held = new ArrayList<>(open.heldAcks);
-    open.heldAcks.clear();
-    held.forEach(message -> message.reply(null));
   }
 
   private void flushDirty() {

@@ -3,13 +3,17 @@ package dev.trawl.web;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
  * Hosts of URLs as a browser reads them. {@code java.net.URI} leaves the host null for spellings
  * such as {@code 127.1}, and nothing in the JDK reads {@code 2130706433} or {@code 0x7f000001} as
  * the address they are (the WHATWG URL standard does): both gaps would let a private address past
- * a check made on names. Pure: no DNS is ever asked here.
+ * a check made on names. Pure: no DNS is ever asked here. Literals are parsed by hand and turned
+ * into an address with {@code InetAddress.getByAddress(byte[])}: {@code InetAddress.getByName}
+ * asks the system resolver, synchronously, for anything it cannot read as a literal ({@code zq:x}),
+ * and these methods run on event loops.
  */
 public final class HostNames {
 
@@ -60,7 +64,7 @@ public final class HostNames {
    */
   public static InetAddress literalAddress(String host) {
     if (host.indexOf(':') >= 0) {
-      return byLiteral(host);
+      return ipv6(host);
     }
     if (!endsInNumber(host)) {
       return null; // the common case, a name: decided without splitting or regular expressions
@@ -87,7 +91,77 @@ public final class HostNames {
     for (int i = 0; i < parts.length - 1; i++) {
       value += numbers[i] << (8 * (3 - i));
     }
-    return byLiteral((value >> 24 & 0xff) + "." + (value >> 16 & 0xff) + "." + (value >> 8 & 0xff) + "." + (value & 0xff));
+    return byAddress(new byte[] {(byte) (value >> 24), (byte) (value >> 16), (byte) (value >> 8), (byte) value});
+  }
+
+  /**
+   * An IPv6 literal as RFC 4291 writes it: eight groups of 1 to 4 hex digits, one {@code ::} for a
+   * run of zero groups, an IPv4 dotted quad as the last two. No zone ({@code %eth0}): a URL has none.
+   */
+  private static InetAddress ipv6(String host) {
+    int gap = host.indexOf("::");
+    if (host.indexOf('%') >= 0 || gap >= 0 && host.indexOf("::", gap + 1) >= 0) {
+      throw invalid(host);
+    }
+    int[] head = groups(gap < 0 ? host : host.substring(0, gap), gap < 0, host);
+    int[] tail = gap < 0 ? new int[0] : groups(host.substring(gap + 2), true, host);
+    int count = head.length + tail.length;
+    if (gap < 0 ? count != 8 : count > 7) {
+      throw invalid(host);
+    }
+    byte[] bytes = new byte[16];
+    for (int i = 0; i < head.length; i++) {
+      bytes[2 * i] = (byte) (head[i] >> 8);
+      bytes[2 * i + 1] = (byte) head[i];
+    }
+    for (int i = 0, at = 8 - tail.length; i < tail.length; i++, at++) {
+      bytes[2 * at] = (byte) (tail[i] >> 8);
+      bytes[2 * at + 1] = (byte) tail[i];
+    }
+    return byAddress(bytes);
+  }
+
+  /** The 16-bit groups of one side of a {@code ::}; a dotted quad may end the last side. */
+  private static int[] groups(String side, boolean last, String host) {
+    if (side.isEmpty()) {
+      return new int[0];
+    }
+    String[] parts = side.split(":", -1);
+    int[] groups = new int[parts.length + 1];
+    int n = 0;
+    for (int i = 0; i < parts.length; i++) {
+      String part = parts[i];
+      if (last && i == parts.length - 1 && part.indexOf('.') >= 0) {
+        int quad = dottedQuad(part, host);
+        groups[n++] = quad >>> 16;
+        groups[n++] = quad & 0xffff;
+      } else if (part.isEmpty() || part.length() > 4 || !isHex(part, 0)) {
+        throw invalid(host);
+      } else {
+        groups[n++] = Integer.parseInt(part, 16);
+      }
+    }
+    return Arrays.copyOf(groups, n);
+  }
+
+  /** Four decimal parts of 0 to 255, as the tail of an IPv6 literal is written. */
+  private static int dottedQuad(String quad, String host) {
+    String[] parts = quad.split("\\.", -1);
+    if (parts.length != 4) {
+      throw invalid(host);
+    }
+    int value = 0;
+    for (String part : parts) {
+      if (part.isEmpty() || part.length() > 3 || !isDigits(part, 0) || Integer.parseInt(part) > 255) {
+        throw invalid(host);
+      }
+      value = value << 8 | Integer.parseInt(part);
+    }
+    return value;
+  }
+
+  private static IllegalArgumentException invalid(String host) {
+    return new IllegalArgumentException(host + " is not a valid address");
   }
 
   /** Whether the last label is all digits or {@code 0x} hex, as the WHATWG "ends in a number" test. */
@@ -109,10 +183,30 @@ public final class HostNames {
     if (part.isEmpty()) {
       return false;
     }
-    if (part.matches("[0-9]+")) {
+    if (isDigits(part, 0)) {
       return true;
     }
-    return part.matches("0[xX][0-9a-fA-F]*");
+    return part.length() >= 2 && part.charAt(0) == '0' && (part.charAt(1) | 0x20) == 'x' && isHex(part, 2);
+  }
+
+  private static boolean isDigits(String text, int from) {
+    for (int i = from; i < text.length(); i++) {
+      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isHex(String text, int from) {
+    for (int i = from; i < text.length(); i++) {
+      char c = text.charAt(i);
+      char lower = (char) (c | 0x20);
+      if ((c < '0' || c > '9') && (lower < 'a' || lower > 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static long parseNumber(String part, String host) {
@@ -129,12 +223,11 @@ public final class HostNames {
     }
   }
 
-  private static InetAddress byLiteral(String literal) {
+  private static InetAddress byAddress(byte[] bytes) {
     try {
-      // Only ever called with a numeric literal, so no lookup happens.
-      return InetAddress.getByName(literal);
+      return InetAddress.getByAddress(bytes); // never a lookup: the bytes are the address
     } catch (UnknownHostException e) {
-      throw new IllegalArgumentException(literal + " is not a valid address");
+      throw new IllegalStateException("an address of " + bytes.length + " bytes", e);
     }
   }
 

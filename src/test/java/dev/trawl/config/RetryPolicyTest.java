@@ -35,4 +35,23 @@ class RetryPolicyTest {
       assertTrue(third >= 150 && third <= 250, "third try waits " + third);
     }
   }
+
+  @ParameterizedTest
+  @CsvSource({"600000, 2, 60000", "600000, 20, 60000", "250, 19, 60000", "100, 2, 1000"})
+  void backoffNeverWaitsLongerThanTheCap(long backoffMs, int nextAttempt, long cap) {
+    RetryPolicy capped = new RetryPolicy(20, backoffMs, List.of("timeout"), Math.min(cap, 60_000));
+    for (int i = 0; i < 100; i++) {
+      assertTrue(capped.backoffBefore(nextAttempt) <= cap, "waits " + capped.backoffBefore(nextAttempt));
+    }
+  }
+
+  @Test
+  void theCapIsReadFromTheRetrySection() {
+    Problems problems = new Problems();
+    RetryPolicy parsed = RetryPolicy.parse(new io.vertx.core.json.JsonObject().put("maxBackoffMs", 5000), policy,
+      "retry", problems);
+    assertEquals(List.of(), problems.list());
+    assertEquals(5000, parsed.maxBackoffMs());
+    assertEquals(5000, new RetryPolicy(20, 600_000, List.of(), 5000).backoffBefore(20));
+  }
 }

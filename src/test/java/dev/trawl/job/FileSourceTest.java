@@ -68,6 +68,31 @@ class FileSourceTest {
     assertEquals("http://a.example/last-without-newline", read.get(read.size() - 1).url());
   }
 
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void aLineOverTheLimitIsThatLinesInvalidRequestAndTheRestIsRead() throws Exception {
+    String over = "http://a.example/" + "x".repeat(FileSource.MAX_LINE_BYTES);
+    String blankOver = " ".repeat(2 * FileSource.MAX_LINE_BYTES);
+    Path file = Files.writeString(dir.resolve("long.txt"),
+      "http://a.example/1\n" + over + "\nhttp://a.example/3\n" + blankOver + "\nhttp://a.example/5\n");
+    RequestsFile opened = RequestsFile.open(dir.toString(), file.toString());
+    List<RequestSpec> read = drain(opened).await();
+    assertEquals(4, opened.requests());
+    assertEquals(List.of(0L, 1L, 2L, 4L), read.stream().map(RequestSpec::index).toList());
+    assertEquals("line 2 is longer than 1048576 bytes", read.get(1).problem());
+    assertEquals("http://a.example/3", read.get(2).url());
+    assertEquals("http://a.example/5", read.get(3).url());
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void aByteOrderMarkAtTheStartIsSkipped() throws Exception {
+    Path file = Files.writeString(dir.resolve("bom.txt"), "\uFEFFhttp://a.example/1\nhttp://a.example/2\n");
+    List<RequestSpec> read = drain(RequestsFile.open(dir.toString(), file.toString())).await();
+    assertEquals(List.of("http://a.example/1", "http://a.example/2"), read.stream().map(RequestSpec::url).toList());
+    assertEquals(List.of(true, true), read.stream().map(RequestSpec::valid).toList());
+  }
+
   /**
    * A read can finish on its worker before its callback is attached; handed over at once, inside
    * the parser's resume(), it was dropped and the source never ended. Small files hit it most.

@@ -29,6 +29,26 @@ class LineCounterTest {
     }
   }
 
+  @ParameterizedTest(name = "\"{0}\": {1} requests in {2} bytes")
+  @CsvSource(delimiter = '|', value = {
+    "BOMa\\nb     | 2 | 6",
+    "BOM\\n  \\n | 0 | 7",
+    "BOM         | 0 | 3",
+    "aBOM\\n      | 1 | 5"})
+  void aByteOrderMarkIsNotContentOnlyAtTheStart(String escaped, long requests, long bytes) throws IOException {
+    // the CSV reader itself drops a real byte order mark at the start of a row
+    countsNonBlankLinesWithOrWithoutAFinalNewline(escaped.replace("BOM", "\uFEFF"), requests, bytes);
+  }
+
+  @Test
+  void stopsAtTheFirstRequestPastTheLimit() throws IOException {
+    Path file = Files.writeString(dir.resolve("over"), "a\n\nb\nc\nd\n");
+    try (FileChannel channel = FileChannel.open(file)) {
+      assertEquals(new LineCounter.Count(3, 6), LineCounter.count(channel, 2));
+      assertEquals(new LineCounter.Count(4, 9), LineCounter.count(channel, 4));
+    }
+  }
+
   @Test
   void countsAcrossChunksFromPositionZeroWhateverTheChannelPosition() throws IOException {
     Path file = Files.writeString(dir.resolve("long"), "http://a.example/x\n".repeat(10_000));

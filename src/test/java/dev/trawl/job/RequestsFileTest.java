@@ -41,6 +41,41 @@ class RequestsFileTest {
   }
 
   @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void devZeroIsRefusedWithoutBeingRead() {
+    assumeTrue(Files.exists(Path.of("/dev/zero")));
+    assertEquals("requestsFile: /dev/zero is not a regular file", refusal("/", Path.of("/dev/zero")));
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void aLinkInsideToDevZeroIsRefused() throws IOException {
+    assumeTrue(Files.exists(Path.of("/dev/zero")));
+    Path link = Files.createSymbolicLink(dir.resolve("zero.txt"), Path.of("/dev/zero"));
+    assertEquals("requestsFile: " + link + " is outside jobs.requestsFileDir=" + dir, refusal(dir.toString(), link));
+  }
+
+  /** Six requests, then 8 GiB of a sparse file: counting stops at the sixth, long before the end. */
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void countingStopsOnePastMaxRequests() throws IOException {
+    Path file = Files.writeString(dir.resolve("many.txt"), "http://a.example/\n".repeat(6));
+    try (var raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      raf.setLength(8L << 30);
+    }
+    assertEquals("requestsFile: more than 5 requests, over jobs.maxRequests=5",
+      assertThrows(RequestsFile.Refused.class, () -> RequestsFile.open(dir.toString(), file.toString(), 5)).getMessage());
+  }
+
+  @Test
+  void aFileAtMaxRequestsIsTaken() throws Exception {
+    Path file = Files.writeString(dir.resolve("five.txt"), "http://a.example/\n".repeat(5));
+    try (var opened = new Closer(RequestsFile.open(dir.toString(), file.toString(), 5))) {
+      assertEquals(5, opened.file.requests());
+    }
+  }
+
+  @Test
   void aLinkInsideToAFileOutsideIsRefused() throws IOException {
     Path secret = Files.writeString(elsewhere.resolve("secret"), "root:x:0:0\n");
     Path link = Files.createSymbolicLink(dir.resolve("urls.txt"), secret);

@@ -1,5 +1,6 @@
 package dev.trawl.job;
 
+import dev.trawl.error.ErrorKind;
 import dev.trawl.support.TestVertx;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
@@ -66,11 +68,11 @@ class RobotsTest {
   }
 
   private static Future<Robots.Answer> text(String body) {
-    return Future.succeededFuture(new Robots.Answer(200, "text/plain", body));
+    return Future.succeededFuture(Robots.Answer.answered(200, "text/plain", body));
   }
 
   private static Future<Robots.Answer> status(int status) {
-    return Future.succeededFuture(new Robots.Answer(status, "text/html", "User-agent: *\nDisallow: /\n"));
+    return Future.succeededFuture(Robots.Answer.answered(status, "text/html", "User-agent: *\nDisallow: /\n"));
   }
 
   /** {@code action} run on the test's context; its future, completed there. */
@@ -177,7 +179,7 @@ class RobotsTest {
       for (int i = 0; i < 5; i++) {
         asks.add(robots.verdict(ORIGIN));
       }
-      answer.complete(new Robots.Answer(200, "text/plain", "User-agent: *\nDisallow: /private/\n"));
+      answer.complete(Robots.Answer.answered(200, "text/plain", "User-agent: *\nDisallow: /private/\n"));
       return Future.all(asks);
     }).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
       assertEquals(List.of(ROBOTS_URL), fetched);
@@ -218,6 +220,59 @@ class RobotsTest {
     })));
   }
 
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = ErrorKind.class, names = {"CONNECT", "DNS", "TLS", "TIMEOUT"})
+  @Timeout(value = 5, timeUnit = TimeUnit.SECONDS)
+  void aTransportFailureIsAnAnswerAtOnceAndKeepsItsKind(ErrorKind kind, VertxTestContext ctx) {
+    Robots robots = robotsAnswering(u -> Future.succeededFuture(Robots.Answer.failed(kind, "it failed")));
+    verdictOf(robots).onComplete(ctx.succeeding(verdict -> ctx.verify(() -> {
+      assertEquals(List.of(new Robots.Unavailable(kind,
+          "robots.txt of http://a.test:80 could not be fetched (" + kind.wire() + ": it failed)"), List.of(ROBOTS_URL)),
+        List.of(verdict, fetched));
+      ctx.completeNow();
+    })));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = ErrorKind.class, names = {"TOO_LARGE", "TOO_MANY_REDIRECTS", "BLOCKED"})
+  @Timeout(value = 5, timeUnit = TimeUnit.SECONDS)
+  void aFetchRefusedOnTheWayIsBlockedAtOnce(ErrorKind kind, VertxTestContext ctx) {
+    Robots robots = robotsAnswering(u -> Future.succeededFuture(Robots.Answer.failed(kind, "refused")));
+    verdictOf(robots).onComplete(ctx.succeeding(verdict -> ctx.verify(() -> {
+      assertEquals(List.of(new Robots.Unavailable(ErrorKind.BLOCKED,
+          "robots.txt of http://a.test:80 could not be fetched (" + kind.wire() + ": refused)"), List.of(ROBOTS_URL)),
+        List.of(verdict, fetched));
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  @Timeout(value = 5, timeUnit = TimeUnit.SECONDS)
+  void theNextAskAfterATransportFailureFetchesAgain(VertxTestContext ctx) {
+    Robots robots = robotsAnswering(u -> fetched.size() == 1
+      ? Future.succeededFuture(Robots.Answer.failed(ErrorKind.CONNECT, "Connection refused"))
+      : text("User-agent: *\nDisallow: /private/\n"));
+    verdictOf(robots).compose(first -> verdictOf(robots)).onComplete(ctx.succeeding(second -> ctx.verify(() -> {
+      assertEquals(List.of(2, true), List.of(fetched.size(), second.allows("http://a.test:80/public/")));
+      ctx.completeNow();
+    })));
+  }
+
+  @ParameterizedTest(name = "a rule after {0} bytes of comments applies: {1}")
+  @CsvSource(delimiter = '|', textBlock = """
+    400000 | true
+    600000 | false
+    """)
+  @Timeout(value = 5, timeUnit = TimeUnit.SECONDS)
+  void onlyTheFirst500KiBAreRead(int padding, boolean applies, VertxTestContext ctx) {
+    String comments = ("#" + "x".repeat(98) + "\n").repeat(padding / 100);
+    Robots robots = robotsAnswering(u -> text("User-agent: *\n" + comments + "Disallow: /private/\n"));
+    verdictOf(robots).onComplete(ctx.succeeding(verdict -> ctx.verify(() -> {
+      assertEquals(applies, !verdict.allows("http://a.test:80/private/page"));
+      ctx.completeNow();
+    })));
+  }
+
   @Test
   @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
   void a5xxIsTriedAgainAfterHalfOneAndTwoSecondsThenTheOriginIsUnavailable(VertxTestContext ctx) {
@@ -227,7 +282,8 @@ class RobotsTest {
       return status(503);
     });
     verdictOf(robots).onComplete(ctx.succeeding(verdict -> ctx.verify(() -> {
-      assertEquals(new Robots.Unavailable("robots.txt of http://a.test:80 answered HTTP 503 4 times; the host is deferred"),
+      assertEquals(new Robots.Unavailable(ErrorKind.BLOCKED,
+          "robots.txt of http://a.test:80 answered HTTP 503 4 times; the host is deferred"),
         verdict);
       assertEquals(4, askedAtMs.size());
       List<Long> waitsMs = List.of(askedAtMs.get(1) - askedAtMs.get(0), askedAtMs.get(2) - askedAtMs.get(1),
@@ -240,7 +296,7 @@ class RobotsTest {
 
   @Test
   void anUnavailableVerdictRefusesEveryUrlAndHasNoDelayNorSitemaps() {
-    Robots.Verdict unavailable = new Robots.Unavailable("robots.txt of http://a.test:80 could not be fetched");
+    Robots.Verdict unavailable = new Robots.Unavailable(ErrorKind.CONNECT, "robots.txt of http://a.test:80 could not be fetched");
     assertEquals(List.of(false, 0L, List.of()),
       List.of(unavailable.allows("http://a.test:80/"), unavailable.crawlDelayMs(), unavailable.sitemaps()));
   }

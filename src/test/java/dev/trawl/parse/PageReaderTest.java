@@ -39,6 +39,47 @@ class PageReaderTest {
   }
 
   @Test
+  void aBodyWhoseParseCouldNeverFitTheBudgetIsTooLargeAndSaysWhy(Vertx vertx) {
+    PageReader reader = new PageReader(vertx, 16, new ParseBudget(1000, 4));
+    Throwable error = reader.page(ParseSpec.DEFAULT, null, false, bytes("[" + "{},".repeat(33) + "{}]"),
+      "application/json", "http://a.example/").cause();
+    assertEquals(ErrorKind.TOO_LARGE, ((TrawlFailure) error).kind());
+    assertEquals("parsing this 103-byte json body needs about 2163 bytes of heap, over the node's parse budget of"
+      + " 1000 bytes (half the maximum heap, -Xmx)", error.getMessage());
+  }
+
+  @Test
+  void aParseThatDoesNotFitWaitsUntilAnotherGivesItsRoomBack(Vertx vertx) {
+    ParseBudget budget = new ParseBudget(100, 4);
+    ParseBudget.Grant first = budget.reserve(60, "first", vertx.getOrCreateContext()).await();
+    Future<ParseBudget.Grant> second = budget.reserve(60, "second", vertx.getOrCreateContext());
+    assertEquals(List.of(false, 60L), List.of(second.isComplete(), budget.reserved()));
+    first.release();
+    first.release();
+    second.await().release();
+    assertEquals(0L, budget.reserved());
+  }
+
+  @Test
+  void aParseIsRefusedWhenTooManyAlreadyWait(Vertx vertx) {
+    ParseBudget budget = new ParseBudget(100, 1);
+    budget.reserve(100, "first", vertx.getOrCreateContext()).await();
+    budget.reserve(1, "second", vertx.getOrCreateContext());
+    Throwable third = budget.reserve(1, "third", vertx.getOrCreateContext()).cause();
+    assertEquals("parsing third: 1 parses already wait for the node's parse budget of 100 bytes", third.getMessage());
+  }
+
+  /** 4,000 distinct links of 8 KiB are 64 MiB of keys: the normalisation cache keeps to its 16 MiB. */
+  @Test
+  void theLinkNormalisationCacheIsBoundedByBytes() {
+    String tail = "x".repeat(8_000);
+    for (int i = 0; i < 4_000; i++) {
+      Links.normalize("http://a.example/" + i + "/" + tail);
+      assertTrue(Links.cachedBytes() <= 16L << 20, "cached " + Links.cachedBytes() + " bytes after " + i);
+    }
+  }
+
+  @Test
   void aPageNobodyReadsIsNotParsed(Vertx vertx) {
     ParseSpec none = new ParseSpec(ParseAs.NONE, List.of(), java.util.Map.of(), false);
     ParsedPage page = new PageReader(vertx, 1024).page(none, null, false, bytes("\u0000not html"), "text/html",

@@ -192,4 +192,51 @@ public final class Hostile {
     }
     return out.toByteArray();
   }
+
+  /**
+   * Routes whose body falls silent after the head, on a router of the test's own: a byte at once
+   * and then one every {@code everyMs}; 100 of 1,000 declared bytes and then nothing, the connection
+   * held; and small pages sent gzip, zlib-deflate and raw-deflate encoded.
+   */
+  public static void silentBodies(Vertx vertx, Router router) {
+    router.get("/drip-after-head/:everyMs").handler(ctx -> {
+      HttpServerResponse response = ctx.response().setChunked(true).putHeader("Content-Type", "text/plain");
+      response.write("x");
+      long timer = vertx.setPeriodic(Long.parseLong(ctx.pathParam("everyMs")), id -> response.write("x"));
+      ctx.request().connection().closeHandler(v -> vertx.cancelTimer(timer));
+    });
+    router.get("/short-body-held").handler(ctx -> ctx.response().putHeader("Content-Length", "1000")
+      .putHeader("Content-Type", "text/plain").write(Buffer.buffer(new byte[100])));
+    byte[] page = "<html><head><title>Encoded</title></head><body><h1>tea</h1></body></html>".getBytes();
+    router.get("/encoded/gzip").handler(ctx -> encoded(ctx, "gzip", gzip(page)));
+    router.get("/encoded/deflate").handler(ctx -> encoded(ctx, "deflate", deflate(page, false)));
+    router.get("/encoded/raw-deflate").handler(ctx -> encoded(ctx, "deflate", deflate(page, true)));
+  }
+
+  /** Serves {@link #bomb(long)} of {@code mib} MiB, gzip encoded, at {@code /gzip-bomb-mib/:mib}. */
+  public static void sizedBomb(Router router) {
+    router.get("/gzip-bomb-mib/:mib").handler(ctx -> encoded(ctx, "gzip", bomb(Long.parseLong(ctx.pathParam("mib")) << 20)));
+  }
+
+  private static final Map<Long, byte[]> BOMBS = new ConcurrentHashMap<>();
+
+  /** A gzip body inflating to {@code bytes} zeros, made once per size; call it first off the event loop. */
+  public static byte[] bomb(long bytes) {
+    return BOMBS.computeIfAbsent(bytes, Hostile::gzipOfZeros);
+  }
+
+  private static void encoded(RoutingContext ctx, String coding, byte[] body) {
+    ctx.response().putHeader("Content-Encoding", coding).putHeader("Content-Type", "text/html").end(Buffer.buffer(body));
+  }
+
+  private static byte[] deflate(byte[] data, boolean raw) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (java.util.zip.DeflaterOutputStream deflate = new java.util.zip.DeflaterOutputStream(out,
+      new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, raw))) {
+      deflate.write(data);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
 }

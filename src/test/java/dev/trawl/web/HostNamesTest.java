@@ -5,7 +5,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -42,5 +47,40 @@ class HostNamesTest {
     assertEquals("::ffff:127.0.0.1", HostNames.hostOf(URI.create("http://[::ffff:127.0.0.1]/")));
     assertEquals(443, HostNames.portOf(URI.create("https://a.example/")));
     assertEquals("a.example", HostNames.hostOf(URI.create("http://user@A.Example:81/")));
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', textBlock = """
+    ::                            | 0:0:0:0:0:0:0:0
+    1::                           | 1:0:0:0:0:0:0:0
+    1:2:3:4:5:6:7:8               | 1:2:3:4:5:6:7:8
+    FE80::0001                    | fe80:0:0:0:0:0:0:1
+    1:2:3:4:5:6:7::               | 1:2:3:4:5:6:7:0
+    ::ffff:127.0.0.1              | 127.0.0.1
+    64:ff9b::192.0.2.1            | 64:ff9b:0:0:0:0:c000:201
+    ::1.2.3.4                     | 0:0:0:0:0:0:102:304
+    """)
+  void ipv6LiteralsAreReadByHand(String host, String address) {
+    assertEquals(address, HostNames.literalAddress(host).getHostAddress());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"zq:x", "a:b", "localhost:80", "fe80::1%eth0", "fe80::1%25lo", "1:2:3:4:5:6:7:8:9",
+    "1:::2", "1::2::3", "12345::", "::1.2.3", "::1.2.3.256", "1.2.3.4::", "g::", ":1", "1:", "::0x7f.1",
+    "1:2:3:4:5:6:7:1.2.3.4", "::\u0010"})
+  void hostsWithAColonThatAreNoIpv6LiteralAreRejected(String host) {
+    assertThrows(IllegalArgumentException.class, () -> HostNames.literalAddress(host));
+  }
+
+  /** The JDK's name lookups block on the system resolver; these methods run on event loops. */
+  @Test
+  void theSystemResolverIsNeverNamed() throws IOException {
+    String classFile;
+    try (InputStream in = HostNames.class.getResourceAsStream("HostNames.class")) {
+      classFile = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+    List<String> named = Stream.of("getByName", "getAllByName", "getHostName", "getCanonicalHostName", "getLocalHost")
+      .filter(classFile::contains).toList();
+    assertEquals(List.of(), named);
   }
 }
