@@ -6,8 +6,11 @@ import dev.trawl.parse.Links;
 import dev.trawl.web.Credentials;
 import dev.trawl.web.HostKey;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +20,11 @@ import java.util.Set;
  * found and not fetched yet ({@link Frontier}, spilling to disk), and the sitemaps read. It is the
  * job's source: the job's own requests first, then what the crawl found, each with the next index.
  * With {@code follow.sitemaps}, the first request of each origin also reads the sitemaps its
- * robots.txt names and {@code /sitemap.xml}, and their pages join the crawl at depth 0.
+ * robots.txt names and {@code /sitemap.xml}, and their pages join the crawl at depth 0. A sitemap
+ * fetch obeys the job like a page: robots.txt (when the job obeys it) must allow its URL, it
+ * waits here, by host, until the job's runner starts it through the {@link Politeness} gate, and
+ * while in flight it holds one of the job's concurrency slots ({@link #sitemapsFetching()}). It
+ * makes no result line.
  *
  * <p>It also says where the job's own credentials go ({@link #trusts}): the job's headers and
  * cookies belong to its own requests, so a found page or sitemap gets them only when its origin
@@ -50,8 +57,16 @@ final class Crawl implements RequestSource {
    */
   private long firstFoundIndex = Long.MAX_VALUE;
   private long pages;
-  /** Sitemap fetches under way: the crawl is not over while one may still add pages. */
+  /**
+   * Sitemaps under way (waiting for robots.txt, waiting to start, or fetching): the crawl is not
+   * over while one may still add pages.
+   */
   private int sitemapsInFlight;
+  /** Sitemaps robots.txt allows, waiting for a slot and their host's turn, by host. */
+  private final LinkedHashMap<String, ArrayDeque<String>> sitemapsWaiting = new LinkedHashMap<>();
+  private int sitemapsQueued;
+  private int sitemapsFetching;
+  private Politeness politeness;
   private Runnable onReady = () -> { };
 
   Crawl(JobRun run, Engine engine, RequestSource seeds, Frontier frontier) {
@@ -62,8 +77,14 @@ final class Crawl implements RequestSource {
     this.frontier = frontier;
   }
 
+  /** The job's politeness, which every sitemap fetch passes; set before the crawl is polled. */
+  void politeness(Politeness jobPoliteness) {
+    this.politeness = jobPoliteness;
+  }
+
   @Override
   public RequestSpec poll() {
+    dropSitemapsIfEnded();
     RequestSpec seed = seeds.poll();
     if (seed != null) {
       pages++;
@@ -105,6 +126,7 @@ final class Crawl implements RequestSource {
 
   @Override
   public boolean exhausted() {
+    dropSitemapsIfEnded();
     return seeds.exhausted() && frontier.isEmpty() && sitemapsInFlight == 0;
   }
 
@@ -190,10 +212,81 @@ final class Crawl implements RequestSource {
     if (run.endIsDecided() || sitemapsRead.size() >= MAX_SITEMAPS || !sitemapsRead.add(url)) {
       return;
     }
+    String host;
+    try {
+      host = HostKey.of(url);
+    } catch (RuntimeException notAUrl) {
+      return;
+    }
     sitemapsInFlight++;
+    politeness.robotsAllow(url).onComplete(allowed -> {
+      if (allowed.succeeded() && allowed.result() && !run.endIsDecided()) {
+        sitemapsWaiting.computeIfAbsent(host, k -> new ArrayDeque<>()).add(url);
+        sitemapsQueued++;
+      } else {
+        sitemapsInFlight--; // disallowed: never fetched
+      }
+      onReady.run();
+    });
+  }
+
+  /** Sitemap fetches in flight: each holds one of the job's concurrency slots. */
+  int sitemapsFetching() {
+    return sitemapsFetching;
+  }
+
+  boolean hasSitemapsWaiting() {
+    return sitemapsQueued > 0;
+  }
+
+  /** Starts a waiting sitemap whose host the gate lets start now; false if there is none. */
+  boolean startSitemap(long now) {
+    if (sitemapsQueued == 0 || run.endIsDecided()) {
+      return false;
+    }
+    for (Iterator<Map.Entry<String, ArrayDeque<String>>> it = sitemapsWaiting.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, ArrayDeque<String>> entry = it.next();
+      if (politeness.mayStart(entry.getKey(), now)) {
+        String url = entry.getValue().poll();
+        if (entry.getValue().isEmpty()) {
+          it.remove();
+        }
+        sitemapsQueued--;
+        fetchSitemap(entry.getKey(), url, now);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** When the earliest waiting sitemap's host, held back only by its gap, may start, or -1. */
+  long nextSitemapStartNanos() {
+    long earliest = -1;
+    for (String host : sitemapsWaiting.keySet()) {
+      long at = politeness.nextStartNanos(host);
+      if (at >= 0) {
+        earliest = earliest == -1 ? at : Math.min(earliest, at);
+      }
+    }
+    return earliest;
+  }
+
+  private void dropSitemapsIfEnded() {
+    if (sitemapsQueued > 0 && run.endIsDecided()) {
+      sitemapsInFlight -= sitemapsQueued;
+      sitemapsQueued = 0;
+      sitemapsWaiting.clear();
+    }
+  }
+
+  private void fetchSitemap(String host, String url, long now) {
+    sitemapsFetching++;
+    politeness.started(host, now);
     Map<String, String> headers = trusts(url) ? run.spec().headers() : Credentials.without(run.spec().headers());
     engine.fetchSitemap(run, url, headers).onComplete(reply -> {
+      sitemapsFetching--;
       sitemapsInFlight--;
+      politeness.finished(host, System.nanoTime());
       FetchOutcome read = reply.succeeded() ? reply.result() : null;
       if (read != null && read.ok() && !run.endIsDecided()) {
         fromSitemap(read.discovered());

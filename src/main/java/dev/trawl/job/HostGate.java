@@ -128,6 +128,13 @@ final class HostGate<T> {
     return earliest;
   }
 
+  /** When {@code host}, held back only by its gap, may start, or -1 if it is not held by a gap. */
+  long nextStartNanos(String host) {
+    Host<T> h = hosts.get(host);
+    boolean heldByGap = h != null && h.lastStartNanos != NEVER && (perHost == 0 || h.inFlight < perHost);
+    return heldByGap ? h.lastStartNanos + gapOf(h) : -1;
+  }
+
   /** Hosts with nothing in flight, nothing parked and no gap left to keep are dropped. */
   private void forgetIdle(long now) {
     if (++finishesSinceSweep < 1024) {

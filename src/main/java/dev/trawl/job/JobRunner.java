@@ -67,6 +67,7 @@ final class JobRunner implements Pump.Lane {
     crawl = opened instanceof Crawl c ? c : null;
     if (crawl != null) {
       tries.crawling(crawl);
+      crawl.politeness(politeness);
     }
     opened.onReady(engine::pump);
     opened.onError(error -> {
@@ -87,10 +88,13 @@ final class JobRunner implements Pump.Lane {
     if (run.endIsDecided()) {
       return cancelNextUnstarted();
     }
-    if (!engine.dispatcher().hasRoom() || tries.inFlight() >= engine.jobCap(run.spec())) {
+    if (full()) {
       return false;
     }
     long now = System.nanoTime();
+    if (crawl != null && crawl.startSitemap(now)) {
+      return true; // a sitemap fetch holds a slot and its host's turn, and makes no result
+    }
     Pending parked = politeness.pollStartable(now);
     if (parked != null) {
       startTry(parked);
@@ -194,12 +198,14 @@ final class JobRunner implements Pump.Lane {
 
   /** A job held back only by its hosts' gaps is woken when the next host may start. */
   private void scheduleWake() {
-    boolean full = !engine.dispatcher().hasRoom() || tries.inFlight() >= engine.jobCap(run.spec());
-    if (run.endIsDecided() || wakeTimer >= 0 || !politeness.hasParked() || full) {
+    boolean sitemapsWaiting = crawl != null && crawl.hasSitemapsWaiting();
+    if (run.endIsDecided() || wakeTimer >= 0 || !politeness.hasParked() && !sitemapsWaiting || full()) {
       return; // when full, the next answer pumps again
     }
     long now = System.nanoTime();
     long at = politeness.nextStartNanos(now);
+    long sitemapAt = sitemapsWaiting ? crawl.nextSitemapStartNanos() : -1;
+    at = at < 0 || sitemapAt >= 0 && sitemapAt < at ? sitemapAt : at;
     if (at >= 0) {
       // Also when the moment has just passed: the pump that found the host not ready yet looked
       // at an earlier clock, and nothing else would wake this job again.
@@ -209,6 +215,12 @@ final class JobRunner implements Pump.Lane {
         engine.pump();
       });
     }
+  }
+
+  /** No slot for another fetch: the node's, or the job's concurrency (its sitemap fetches count). */
+  private boolean full() {
+    int inFlight = tries.inFlight() + (crawl == null ? 0 : crawl.sitemapsFetching());
+    return !engine.dispatcher().hasRoom() || inFlight >= engine.jobCap(run.spec());
   }
 
   // ---- the end ---------------------------------------------------------------------------------
@@ -226,7 +238,7 @@ final class JobRunner implements Pump.Lane {
   private void cancelWhatIsLeft() {
     engine.vertx().cancelTimer(deadlineTimer);
     engine.vertx().cancelTimer(wakeTimer);
-    if (tries.inFlight() > 0) {
+    if (tries.inFlight() > 0 || crawl != null && crawl.sitemapsFetching() > 0) {
       engine.bus().publish(Addresses.FETCH_ABORT, new JsonObject().put("jobId", run.id()));
     }
     String why = endedBefore("finished");

@@ -74,6 +74,42 @@ final class Politeness {
     });
   }
 
+  /**
+   * Whether robots.txt lets the job fetch {@code url}, which is no request of the job (a sitemap):
+   * at once when the job ignores robots.txt, else once its origin's robots.txt is read; a
+   * robots.txt that cannot be had allows nothing. Its Crawl-delay raises the host's gap as for a page.
+   */
+  Future<Boolean> robotsAllow(String url) {
+    if (!obeysRobots) {
+      return Future.succeededFuture(true);
+    }
+    return robots.verdict(HostKey.originOf(url)).map(verdict -> {
+      if (verdict instanceof Robots.Unavailable || !verdict.allows(url)) {
+        return false;
+      }
+      gate.minGap(HostKey.of(url), verdict.crawlDelayMs());
+      return true;
+    });
+  }
+
+  /** Whether the gate lets a fetch to {@code host} start now (a sitemap's, which never parks). */
+  boolean mayStart(String host, long now) {
+    return gate.mayStart(host, now);
+  }
+
+  /** When {@code host}, held back only by its gap, may start, or -1 if it is not held by a gap. */
+  long nextStartNanos(String host) {
+    return gate.nextStartNanos(host);
+  }
+
+  void started(String host, long now) {
+    gate.started(host, now);
+  }
+
+  void finished(String host, long now) {
+    gate.finished(host, now);
+  }
+
   void park(Pending pending) {
     gate.park(pending.host(), pending);
   }
