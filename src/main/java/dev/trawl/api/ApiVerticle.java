@@ -42,12 +42,16 @@ public class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     settings = HttpSettings.from(TrawlConfig.from(config()));
     bus = vertx.eventBus();
-    server = vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true));
-    return server.requestHandler(router()).listen(settings.port(), settings.host());
+    IdleConnections idle = new IdleConnections(vertx, settings.idleTimeoutMs());
+    // No h2c: with it a connection reaches connectionHandler only once it sends bytes, so a silent one would never idle out
+    var options = new HttpServerOptions().setCompressionSupported(true).setHttp2ClearTextEnabled(false);
+    server = vertx.createHttpServer(options).connectionHandler(idle::opened);
+    return server.requestHandler(router(idle)).listen(settings.port(), settings.host());
   }
 
-  private Router router() {
+  private Router router(IdleConnections idle) {
     Router router = Router.router(vertx);
+    router.route().handler(idle::request); // first: a connection with a request in progress is not idle
     if (!settings.authenticates()) {
       router.route().handler(this::checkHost); // before /health too: it names the nodes of the cluster
     }
@@ -170,7 +174,7 @@ public class ApiVerticle extends VerticleBase {
       done.unregister();
       json(ctx, 200, message.body());
     });
-    ctx.request().connection().closeHandler(v -> done.unregister());
+    ctx.addEndHandler(v -> done.unregister()); // ended, or the connection closed
     done.completion()
       .compose(v -> bus.<JsonObject>request(here(Addresses.JOBS_GET), new JsonObject().put("id", id)))
       .onSuccess(reply -> {

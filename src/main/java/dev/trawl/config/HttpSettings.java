@@ -17,20 +17,22 @@ import java.util.regex.Pattern;
  * @param maxResultStreams     {@code http.maxResultStreams}: results streams open at once on this node (503 beyond)
  * @param streamStallMs        {@code http.streamStallMs}: a results stream whose client takes nothing for this long is closed
  * @param bodyTimeoutMs        {@code http.bodyTimeoutMs}: a request body not received whole within this is answered 408
+ * @param idleTimeoutMs        {@code http.idleTimeoutMs}: a connection with no request in progress for this long is closed
  */
 public record HttpSettings(boolean enabled, String host, int port, String token, boolean allowUnauthenticated,
                            long maxBodyBytes, String nodeId, int maxResultStreams, long streamStallMs,
-                           long bodyTimeoutMs) {
+                           long bodyTimeoutMs, long idleTimeoutMs) {
 
   public static final int DEFAULT_MAX_RESULT_STREAMS = 256;
   public static final long DEFAULT_STREAM_STALL_MS = 60_000;
   public static final long DEFAULT_BODY_TIMEOUT_MS = 30_000;
+  public static final long DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
   /** With the default bounds. */
   public HttpSettings(boolean enabled, String host, int port, String token, boolean allowUnauthenticated,
                       long maxBodyBytes, String nodeId) {
     this(enabled, host, port, token, allowUnauthenticated, maxBodyBytes, nodeId, DEFAULT_MAX_RESULT_STREAMS,
-      DEFAULT_STREAM_STALL_MS, DEFAULT_BODY_TIMEOUT_MS);
+      DEFAULT_STREAM_STALL_MS, DEFAULT_BODY_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS);
   }
 
   private static final Pattern IPV4_LOOPBACK = Pattern.compile("127\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){2}");
@@ -39,7 +41,8 @@ public record HttpSettings(boolean enabled, String host, int port, String token,
   public static HttpSettings from(TrawlConfig cfg) {
     return new HttpSettings(cfg.httpEnabled(), cfg.httpHost(), cfg.httpPort(), cfg.httpToken(),
       cfg.httpAllowUnauthenticated(), cfg.httpMaxBodyBytes(), cfg.nodeId(), cfg.section("http").getInteger("maxResultStreams"),
-      cfg.section("http").getLong("streamStallMs"), cfg.section("http").getLong("bodyTimeoutMs"));
+      cfg.section("http").getLong("streamStallMs"), cfg.section("http").getLong("bodyTimeoutMs"),
+      cfg.section("http").getLong("idleTimeoutMs"));
   }
 
   /** Whether calls must carry {@code Authorization: Bearer <token>}. */
@@ -84,6 +87,6 @@ public record HttpSettings(boolean enabled, String host, int port, String token,
     return "HttpSettings[enabled=" + enabled + ", host=" + host + ", port=" + port
       + ", token=" + (authenticates() ? "(set)" : "") + ", allowUnauthenticated=" + allowUnauthenticated
       + ", maxBodyBytes=" + maxBodyBytes + ", nodeId=" + nodeId + ", maxResultStreams=" + maxResultStreams
-      + ", streamStallMs=" + streamStallMs + ", bodyTimeoutMs=" + bodyTimeoutMs + "]";
+      + ", streamStallMs=" + streamStallMs + ", bodyTimeoutMs=" + bodyTimeoutMs + ", idleTimeoutMs=" + idleTimeoutMs + "]";
   }
 }

@@ -165,6 +165,7 @@ public final class TrawlConfig {
     requireAtLeast(problems, "http.maxResultStreams", section("http").getInteger("maxResultStreams"), 0);
     requireAtLeast(problems, "http.streamStallMs", section("http").getLong("streamStallMs"), 1);
     requireAtLeast(problems, "http.bodyTimeoutMs", section("http").getLong("bodyTimeoutMs"), 1);
+    requireAtLeast(problems, "http.idleTimeoutMs", section("http").getLong("idleTimeoutMs"), 1);
     requireAtLeast(problems, "fetch.verticles", fetchVerticles(), 1);
     requireAtLeast(problems, "fetch.maxInFlight", maxInFlight(), 1);
     requireAtLeast(problems, "fetch.perHostPool", perHostPool(), 1);
