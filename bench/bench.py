@@ -44,6 +44,17 @@ def start(cmd, ready, log):
     sys.exit("timed out starting: " + " ".join(cmd))
 
 
+def stop(procs):
+    """SIGTERM to every process (a Trawl service drains), SIGKILL to any still there after 30 s."""
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        try:
+            p.wait(30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
 def cpu_seconds(pid):
     fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICKS
@@ -191,13 +202,7 @@ def main():
         print("limits: " + "; ".join(f"{r[0]}: {r[6]}" for r in rows))
         print(f"(work files in {work})")
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(30)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop(procs)
 
 
 if __name__ == "__main__":

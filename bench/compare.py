@@ -13,12 +13,11 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import bench  # noqa: E402  (start, post_and_wait, warm_up, rate_of, measure)
+import bench  # noqa: E402  (start, stop, warm_up, rate_of, measure)
 
 
 def service(jar, java_opts, port, work, label):
@@ -76,13 +75,7 @@ def main():
             runs = {label: " / ".join(f"{r:,.0f}" for r in rates[(w, label)]) for label in ports}
             print(f"| {w} | {old:,.0f} | {new:,.0f} | {new / old:.2f} | {runs['old']} | {runs['new']} |")
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(30)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        bench.stop(procs)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ package dev.trawl;
 import dev.trawl.cli.RunCommand;
 import dev.trawl.support.Jobs;
 import dev.trawl.support.Origin;
+import dev.trawl.support.Processes;
 import dev.trawl.support.TestVertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,10 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,7 +88,7 @@ class CliIT {
   @Test
   @Timeout(value = 90, unit = TimeUnit.SECONDS)
   void sigtermCancelsRunningJobsAndLeavesEveryResultAndTheSummaryOnDisk() throws Exception {
-    int port = freePort();
+    int port = Processes.freePort();
     Path data = dir.resolve("data");
     JsonObject conf = new JsonObject()
       .put("http", new JsonObject().put("port", port).put("host", "127.0.0.1"))
@@ -200,12 +200,6 @@ class CliIT {
     }
     try (Stream<Path> files = Files.walk(folder)) {
       return files.map(Path::toString).toList().toString();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 

@@ -3,6 +3,7 @@ package dev.trawl;
 import dev.trawl.support.Await;
 import dev.trawl.support.Jobs;
 import dev.trawl.support.Origin;
+import dev.trawl.support.Processes;
 import dev.trawl.support.TestVertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -12,14 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,11 +55,11 @@ class ClusterProcessIT {
     Files.writeString(clusterXml, Files.readString(Path.of("conf", "cluster.xml"))
       .replace("<cluster-name>trawl</cluster-name>", "<cluster-name>trawl-it-" + UUID.randomUUID() + "</cluster-name>"));
     start("A", clusterXml);
-    awaitReady(nodes.get("A"));
+    Processes.awaitReady(nodes.get("A"));
     start("B", clusterXml);
     start("C", clusterXml);
-    awaitReady(nodes.get("B"));
-    awaitReady(nodes.get("C"));
+    Processes.awaitReady(nodes.get("B"));
+    Processes.awaitReady(nodes.get("C"));
     Await.until(() -> health("A").getJsonArray("nodes").size() == 3);
   }
 
@@ -128,7 +124,7 @@ class ClusterProcessIT {
   }
 
   private void start(String name, Path clusterXml) throws IOException {
-    int port = freePort();
+    int port = Processes.freePort();
     ports.put(name, port);
     JsonObject config = new JsonObject()
       .put("node", new JsonObject().put("id", name))
@@ -158,26 +154,4 @@ class ClusterProcessIT {
     }
   }
 
-  /** Reads the node's stderr until its ready line, then drains the rest in the background. */
-  private static void awaitReady(Process node) throws IOException {
-    BufferedReader lines = new BufferedReader(new InputStreamReader(node.getErrorStream(), StandardCharsets.UTF_8));
-    StringBuilder seen = new StringBuilder();
-    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-      seen.append(line).append('\n');
-      if (line.startsWith("trawl: ready")) {
-        Thread drain = new Thread(() -> lines.lines().forEach(l -> { }));
-        drain.setDaemon(true);
-        drain.start();
-        return;
-      }
-    }
-    throw new AssertionError("a node exited before it was ready:\n" + seen);
-  }
-
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 }

@@ -1,7 +1,7 @@
 package dev.trawl;
 
-import dev.trawl.support.Jobs;
 import dev.trawl.support.NodeIT;
+import dev.trawl.support.Processes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -152,7 +152,7 @@ class CredentialsIT extends NodeIT {
     };
     Logger root = Logger.getLogger("");
     root.addHandler(handler);
-    int closed = freePort();
+    int closed = Processes.freePort();
     JsonObject job = job("failing", "http://user:s3cret@127.0.0.1:" + closed + "/",
       a.url("/hang").replace("http://", "http://user:s3cret@"), a.url("/status/500").replace("http://", "http://user:s3cret@"))
       .put("timeouts", new JsonObject().put("idleMs", 200).put("totalMs", 1000));
@@ -194,14 +194,6 @@ class CredentialsIT extends NodeIT {
     assertNull(seen.authorization(), "Authorization at " + seen);
     assertNull(seen.proxyAuthorization(), "Proxy-Authorization at " + seen);
     assertNull(seen.cookie(), "Cookie at " + seen);
-  }
-
-  private static int freePort() {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   /** What a site received: the path, the host it was asked as, and the headers that matter here. */

@@ -3,6 +3,7 @@ package dev.trawl;
 import dev.trawl.config.ConfigLoader;
 import dev.trawl.support.Jobs;
 import dev.trawl.support.NodeIT;
+import dev.trawl.support.Processes;
 import dev.trawl.support.TestVertx;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -25,7 +26,6 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
-import java.net.ServerSocket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -70,7 +70,7 @@ class SecureApiIT extends NodeIT {
   void aNodeFromTheShippedConfigAnswersOnLoopbackOnly() throws IOException {
     JsonObject shipped = ConfigLoader.effective(ConfigLoader.readArgument("conf/config.json"), Map.of()).json();
     assertEquals("127.0.0.1", shipped.getJsonObject("http").getString("host"));
-    int port = freePort();
+    int port = Processes.freePort();
     shipped.getJsonObject("http").put("port", port);
     shipped.getJsonObject("sink").put("dir", data.resolve("shipped").toString());
     TestVertx other = new TestVertx();
@@ -93,7 +93,7 @@ class SecureApiIT extends NodeIT {
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void aNonLoopbackHostWithoutATokenDoesNotStart() throws Exception {
-    String conf = new JsonObject().put("http", new JsonObject().put("host", "0.0.0.0").put("port", freePort()))
+    String conf = new JsonObject().put("http", new JsonObject().put("host", "0.0.0.0").put("port", Processes.freePort()))
       .put("sink", new JsonObject().put("dir", data.toString())).encode();
     Process process = java("-conf", conf);
     String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -196,9 +196,4 @@ class SecureApiIT extends NodeIT {
     return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 }

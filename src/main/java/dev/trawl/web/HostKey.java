@@ -26,9 +26,4 @@ public final class HostKey {
     URI uri = URI.create(url);
     return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + of(uri);
   }
-
-  /** Whether two URLs name the same host and port. */
-  public static boolean sameHost(URI a, URI b) {
-    return String.valueOf(HostNames.hostOf(a)).equals(HostNames.hostOf(b)) && HostNames.portOf(a) == HostNames.portOf(b);
-  }
 }

@@ -1,5 +1,6 @@
 package dev.trawl.cluster;
 
+import dev.trawl.support.Processes;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -9,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,11 +49,11 @@ class DuplicateNodeIdProcessIT {
     Path clusterXml = dir.resolve("cluster.xml");
     Files.writeString(clusterXml, Files.readString(Path.of("conf", "cluster.xml"))
       .replace("<cluster-name>trawl</cluster-name>", "<cluster-name>trawl-dup-" + UUID.randomUUID() + "</cluster-name>"));
-    int firstPort = freePort();
+    int firstPort = Processes.freePort();
     Process first = start(clusterXml, firstPort, "first");
-    awaitReady(first);
+    Processes.awaitReady(first);
 
-    Process second = start(clusterXml, freePort(), "second");
+    Process second = start(clusterXml, Processes.freePort(), "second");
     List<String> said = trawlLines(second);
 
     assertNotEquals(0, second.waitFor());
@@ -91,25 +91,4 @@ class DuplicateNodeIdProcessIT {
     return lines;
   }
 
-  /** Reads the node's stderr until its ready line, then drains the rest in the background. */
-  private static void awaitReady(Process node) throws IOException {
-    BufferedReader lines = new BufferedReader(new InputStreamReader(node.getErrorStream(), StandardCharsets.UTF_8));
-    StringBuilder seen = new StringBuilder();
-    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-      seen.append(line).append('\n');
-      if (line.startsWith("trawl: ready")) {
-        Thread drain = new Thread(() -> lines.lines().forEach(l -> { }));
-        drain.setDaemon(true);
-        drain.start();
-        return;
-      }
-    }
-    throw new AssertionError("the first node exited before it was ready:\n" + seen);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 }

@@ -9,9 +9,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 
 /** A whole Trawl node (every verticle, the HTTP API on a free port) deployed in a test Vert.x. */
@@ -28,7 +25,7 @@ public final class TestNode {
    */
   public TestNode(Vertx vertx, Path dataDir, JsonObject overrides) {
     this.vertx = vertx;
-    this.apiPort = freePort();
+    this.apiPort = Processes.freePort();
     this.config = new JsonObject()
       .put("http", new JsonObject().put("port", apiPort).put("host", "127.0.0.1"))
       .put("fetch", new JsonObject().put("blockPrivateNetworks", false).put("robots", "ignore"))
@@ -62,11 +59,4 @@ public final class TestNode {
     return api.get(apiPort, "127.0.0.1", path).send();
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }
