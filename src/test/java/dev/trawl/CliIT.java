@@ -1,6 +1,7 @@
 package dev.trawl;
 
 import dev.trawl.cli.RunCommand;
+import dev.trawl.support.Await;
 import dev.trawl.support.Jobs;
 import dev.trawl.support.Origin;
 import dev.trawl.support.Processes;
@@ -28,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -87,32 +89,83 @@ class CliIT {
 
   @Test
   @Timeout(value = 90, unit = TimeUnit.SECONDS)
-  void sigtermCancelsRunningJobsAndLeavesEveryResultAndTheSummaryOnDisk() throws Exception {
-    int port = Processes.freePort();
+  void sigtermStopsRunningJobsToBeResumedByTheNextStart() throws Exception {
     Path data = dir.resolve("data");
-    JsonObject conf = new JsonObject()
-      .put("http", new JsonObject().put("port", port).put("host", "127.0.0.1"))
-      .put("fetch", new JsonObject().put("blockPrivateNetworks", false))
-      .put("sink", new JsonObject().put("dir", data.toString()));
-    Path confFile = write("service.json", conf);
-    Process service = java("-conf", confFile.toString());
-    ServiceLog serviceLog = awaitReady(service);
-    WebClient client = WebClient.create(testVertx.vertx());
-    JsonArray requests = new JsonArray().add(origin.url("/page/1")).add(origin.url("/hold")).add(origin.url("/hold"));
-    String id = client.post(port, "127.0.0.1", "/jobs")
-      .sendJsonObject(new JsonObject().put("name", "term").put("requests", requests))
-      .await().bodyAsJsonObject().getString("id");
+    Service service = service(data, new JsonObject().put("stopGraceMs", 500));
+    String id = service.submit(new JsonObject().put("name", "term").put("requests", new JsonArray()
+      .add(origin.url("/page/1")).add(origin.url("/hold")).add(origin.url("/hold"))));
     origin.whenHolding(2).await();
-    service.destroy(); // SIGTERM
-    assertTrue(service.waitFor(60, TimeUnit.SECONDS));
+    Path results = data.resolve("term").resolve(id + ".jsonl");
+    Await.until(() -> Files.exists(results) && Jobs.readResults(results.toString()).size() == 1);
+    int exit = service.stop();
+    assertTrue(exit == 0 || exit == 143, "a node stopped by SIGTERM exits as the JVM does on it: " + exit);
+    assertFalse(Files.exists(Path.of(results.toString().replace(".jsonl", ".summary.json"))),
+      "stopped, not ended: " + listing(data));
+    assertEquals(1, Jobs.readResults(results.toString()).size(), "the tries still held were not given a line");
+
+    Service again = service(data, new JsonObject().put("stopGraceMs", 500));
+    origin.whenHolding(2).await(); // the two held tries are fetched again by the next start
+    origin.releaseHeld();
+    Await.until(() -> Files.exists(Path.of(results.toString().replace(".jsonl", ".summary.json"))));
+    JsonObject summary = Jobs.readSummary(results.toString());
+    assertEquals("succeeded", summary.getString("state"), summary.encode());
+    assertEquals(3, Jobs.readResults(results.toString()).size());
+    assertEquals(1, summary.getInteger("resumed"));
+    again.stop();
+  }
+
+  @Test
+  @Timeout(value = 90, unit = TimeUnit.SECONDS)
+  void withoutDurableJobsSigtermCancelsRunningJobsAndLeavesEveryResultAndTheSummaryOnDisk() throws Exception {
+    Path data = dir.resolve("data");
+    Service service = service(data, new JsonObject().put("durable", false));
+    String id = service.submit(new JsonObject().put("name", "term").put("requests", new JsonArray()
+      .add(origin.url("/page/1")).add(origin.url("/hold")).add(origin.url("/hold"))));
+    origin.whenHolding(2).await();
+    service.stop();
     Path results = data.resolve("term").resolve(id + ".jsonl");
     assertTrue(Files.exists(Path.of(results.toString().replace(".jsonl", ".summary.json"))),
-      "exit " + service.exitValue() + ", files " + listing(data) + ", log: " + serviceLog.text());
+      "files " + listing(data) + ", log: " + service.log.text());
     JsonObject summary = Jobs.readSummary(results.toString());
     assertEquals("cancelled", summary.getString("state"));
     assertEquals(3, Jobs.readResults(results.toString()).size());
     assertEquals(3, summary.getLong("done"));
     assertTrue(summary.getLong("cancelled") >= 2, summary.encode());
+  }
+
+  /** The service as a process on {@code data}, with {@code jobs} settings; ready. */
+  private Service service(Path data, JsonObject jobs) throws IOException {
+    int port = Processes.freePort();
+    JsonObject conf = new JsonObject()
+      .put("http", new JsonObject().put("port", port).put("host", "127.0.0.1"))
+      .put("fetch", new JsonObject().put("blockPrivateNetworks", false))
+      .put("jobs", jobs)
+      .put("sink", new JsonObject().put("dir", data.toString()));
+    Process process = java("-conf", write("service-" + port + ".json", conf).toString());
+    return new Service(process, awaitReady(process), port);
+  }
+
+  private final class Service {
+    final Process process;
+    final ServiceLog log;
+    final int port;
+
+    Service(Process process, ServiceLog log, int port) {
+      this.process = process;
+      this.log = log;
+      this.port = port;
+    }
+
+    String submit(JsonObject job) {
+      return WebClient.create(testVertx.vertx()).post(port, "127.0.0.1", "/jobs").sendJsonObject(job)
+        .await().bodyAsJsonObject().getString("id");
+    }
+
+    int stop() throws InterruptedException {
+      process.destroy(); // SIGTERM
+      assertTrue(process.waitFor(60, TimeUnit.SECONDS), "exited after SIGTERM");
+      return process.exitValue();
+    }
   }
 
   @Test

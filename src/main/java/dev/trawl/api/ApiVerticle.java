@@ -32,6 +32,9 @@ import java.util.List;
  */
 public class ApiVerticle extends VerticleBase {
 
+  /** When to ask again for the results of a job whose coordinating node is not in the cluster now. */
+  private static final int GONE_RETRY_SECONDS = 5;
+
   private HttpSettings settings;
   private EventBus bus;
   private HttpServer server;
@@ -68,6 +71,8 @@ public class ApiVerticle extends VerticleBase {
     router.get("/jobs/:id").handler(this::get);
     router.get("/jobs/:id/results").handler(this::results);
     router.delete("/jobs/:id").handler(this::cancel);
+    router.post("/jobs/:id/pause").handler(ctx -> jobCall(ctx, Addresses.JOBS_PAUSE));
+    router.post("/jobs/:id/resume").handler(ctx -> jobCall(ctx, Addresses.JOBS_RESUME));
     router.route().failureHandler(this::failure);
     router.errorHandler(404, ctx -> json(ctx, 404, new JsonObject().put("error", "no such resource")));
     router.errorHandler(405, ctx -> json(ctx, 405, new JsonObject().put("error", "method not allowed")));
@@ -204,7 +209,12 @@ public class ApiVerticle extends VerticleBase {
   }
 
   private void cancel(RoutingContext ctx) {
-    bus.<JsonObject>request(here(Addresses.JOBS_CANCEL), new JsonObject().put("id", ctx.pathParam("id")))
+    jobCall(ctx, Addresses.JOBS_CANCEL);
+  }
+
+  /** A call about one job ({@code cancel}, {@code pause}, {@code resume}): 200 and its summary. */
+  private void jobCall(RoutingContext ctx, String address) {
+    bus.<JsonObject>request(here(address), new JsonObject().put("id", ctx.pathParam("id")))
       .onSuccess(reply -> json(ctx, 200, reply.body()))
       .onFailure(error -> replyFailure(ctx, error));
   }
@@ -228,8 +238,10 @@ public class ApiVerticle extends VerticleBase {
   private void streamResults(RoutingContext ctx, String id, JsonObject summary, long from) {
     String coordinator = summary.getString("coordinator");
     if (summary.getBoolean("coordinatorGone", false)) {
-      json(ctx, 410, new JsonObject().put("error", "the results of job " + id + " are on node " + coordinator
-        + ", which has left the cluster").put("summary", summary));
+      // Its node resumes the job when it starts again on its directory: come back then.
+      ctx.response().putHeader("Retry-After", String.valueOf(GONE_RETRY_SECONDS));
+      json(ctx, 503, new JsonObject().put("error", "the results of job " + id + " are on node " + coordinator
+        + ", which is not in the cluster now").put("summary", summary));
       return;
     }
     if (resultStreams >= settings.maxResultStreams()) {
@@ -275,7 +287,8 @@ public class ApiVerticle extends VerticleBase {
     if (rejection.code() == ReplyCodes.QUEUE_FULL) {
       ctx.response().putHeader("Retry-After", String.valueOf(Rejection.QUEUE_FULL_RETRY_SECONDS));
     }
-    boolean known = List.of(ReplyCodes.INVALID, ReplyCodes.NOT_FOUND, ReplyCodes.QUEUE_FULL, ReplyCodes.UNAVAILABLE)
+    boolean known = List.of(ReplyCodes.INVALID, ReplyCodes.NOT_FOUND, ReplyCodes.CONFLICT, ReplyCodes.QUEUE_FULL,
+        ReplyCodes.UNAVAILABLE)
       .contains(rejection.code());
     json(ctx, known ? rejection.code() : 500, rejection.body());
   }

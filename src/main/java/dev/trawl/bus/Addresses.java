@@ -11,6 +11,10 @@ public final class Addresses {
   public static final String JOBS_LIST = "trawl.jobs.list";
   /** Cancel a job: request {@code {"id"}}, reply the summary or fail with 404. */
   public static final String JOBS_CANCEL = "trawl.jobs.cancel";
+  /** {@code {"id"}}: no new try of the job starts; reply its summary, or fail 409 when it cannot be paused. */
+  public static final String JOBS_PAUSE = "trawl.jobs.pause";
+  /** {@code {"id"}}: a paused job goes on; reply its summary, or fail 409 when it is not paused. */
+  public static final String JOBS_RESUME = "trawl.jobs.resume";
   /**
    * The fetch queue of one node (see {@link #atNode}): a {@code FetchRequest} in, a
    * {@code FetchOutcome} back. A coordinator picks the node; the node's fetchers share it.
@@ -21,6 +25,8 @@ public final class Addresses {
   /** Local to a node: the sink's inbox for result lines, opens and closes. */
   public static final String SINK_WRITE = "trawl.sink.write";
   public static final String SINK_OPEN = "trawl.sink.open";
+  /** Lines for a job's journal, no reply: {@code {"jobId", "lines"}}; written before the job's next results. */
+  public static final String SINK_JOURNAL = "trawl.sink.journal";
   public static final String SINK_CLOSE = "trawl.sink.close";
   /**
    * Local: reply {@code {"length"}}, the bytes of {@code {"jobId"}}'s file known to be written

@@ -39,6 +39,10 @@ public record Rejection(int code, JsonObject body) {
     return new Rejection(ReplyCodes.NOT_FOUND, new JsonObject().put("error", error));
   }
 
+  public static Rejection conflict(String error) {
+    return new Rejection(ReplyCodes.CONFLICT, new JsonObject().put("error", error));
+  }
+
   public static Rejection unavailable(String error) {
     return new Rejection(ReplyCodes.UNAVAILABLE, new JsonObject().put("error", error));
   }

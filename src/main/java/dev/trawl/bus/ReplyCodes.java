@@ -8,6 +8,8 @@ public final class ReplyCodes {
   public static final int NOT_FOUND = 404;
   /** The job queue is full: the failure message is the 429 body, {@code {"error", "retryAfterSeconds"}}. */
   public static final int QUEUE_FULL = 429;
+  /** A pause or resume that does not apply to the job as it is (ended, not paused, paused already). */
+  public static final int CONFLICT = 409;
   /** A node that is stopping, or a coordinator that did not answer in time. */
   public static final int UNAVAILABLE = 503;
   /** A try refused by a stopping node's fetchers: it never started there. */

@@ -21,9 +21,12 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code trawl run JOB.json [--out DIR] [-conf FILE]}: runs one job on an in-process node without
- * the HTTP API, shows progress on stderr, prints where the results are, and exits 0 when the job
- * succeeded. Every failure to even start is one line on stderr and exit code 2.
+ * {@code trawl run JOB.json [--out DIR] [--fresh] [-conf FILE]}: runs one job on an in-process node
+ * without the HTTP API, shows progress on stderr, prints where the results are, and exits 0 when
+ * the job succeeded. Every failure to even start is one line on stderr and exit code 2. A run
+ * interrupted (Ctrl-C, SIGTERM, a kill) and started again with the same job and {@code --out}
+ * resumes the same job ({@code jobs.durable}); {@code --fresh} starts over; another job is refused
+ * rather than mixed in.
  */
 public final class RunCommand {
 
@@ -54,30 +57,34 @@ public final class RunCommand {
       err.println("trawl: " + e.getMessage());
       return USAGE;
     }
-    return runJob(job, config, err);
+    return runJob(job, config, err, parsed.fresh());
   }
 
-  record Arguments(String jobFile, String outDir, String conf) {
+  private static final String USAGE_LINE = "usage: trawl run JOB.json [--out DIR] [--fresh] [-conf FILE]";
+
+  record Arguments(String jobFile, String outDir, String conf, boolean fresh) {
     static Arguments parse(String[] args) {
       String jobFile = null;
       String out = null;
       String conf = null;
+      boolean fresh = false;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--out", "-out" -> out = valueAfter(args, i++);
           case "-conf", "--conf" -> conf = valueAfter(args, i++);
+          case "--fresh", "-fresh" -> fresh = true;
           default -> {
             if (args[i].startsWith("-") || jobFile != null) {
-              throw new CliException("unexpected argument " + args[i] + "; usage: trawl run JOB.json [--out DIR] [-conf FILE]");
+              throw new CliException("unexpected argument " + args[i] + "; " + USAGE_LINE);
             }
             jobFile = args[i];
           }
         }
       }
       if (jobFile == null) {
-        throw new CliException("usage: trawl run JOB.json [--out DIR] [-conf FILE]");
+        throw new CliException(USAGE_LINE);
       }
-      return new Arguments(jobFile, out, conf);
+      return new Arguments(jobFile, out, conf, fresh);
     }
 
     private static String valueAfter(String[] args, int i) {
@@ -113,8 +120,16 @@ public final class RunCommand {
    * {@code err}; returns the exit code ({@link #OK}, {@link #JOB_FAILED} or {@link #USAGE}).
    */
   public static int runJob(JsonObject job, JsonObject config, PrintStream err) {
+    return runJob(job, config, err, true);
+  }
+
+  /**
+   * As {@link #runJob(JsonObject, JsonObject, PrintStream)}; unless {@code fresh}, the same job
+   * left unfinished in the output directory is resumed rather than started again.
+   */
+  public static int runJob(JsonObject job, JsonObject config, PrintStream err, boolean fresh) {
     if (!(job.getValue("requestsFile") instanceof String file)) {
-      return runOnNode(job, config, err);
+      return runOnNode(job, config, err, fresh);
     }
     Path real;
     try {
@@ -125,16 +140,23 @@ public final class RunCommand {
     }
     JsonObject local = config.copy();
     local.getJsonObject("jobs").put("requestsFileDir", (real.getParent() == null ? real : real.getParent()).toString());
-    return runOnNode(job.copy().put("requestsFile", real.toString()), local, err);
+    return runOnNode(job.copy().put("requestsFile", real.toString()), local, err, fresh);
   }
 
-  private static int runOnNode(JsonObject job, JsonObject config, PrintStream err) {
+  private static int runOnNode(JsonObject job, JsonObject config, PrintStream err, boolean fresh) {
+    String resuming;
+    try {
+      resuming = Unfinished.resumable(job, config, fresh);
+    } catch (CliException e) {
+      err.println("trawl: " + e.getMessage());
+      return USAGE;
+    }
     Vertx vertx = Vertx.vertx(NodeOptions.apply(new io.vertx.core.VertxOptions()));
     Thread interrupt = new Thread(() -> drain(vertx));
     Runtime.getRuntime().addShutdownHook(interrupt);
     try {
       vertx.deployVerticle(TrawlVerticle::new, new DeploymentOptions().setConfig(config)).await();
-      return submitAndWait(vertx, job, err);
+      return submitAndWait(vertx, job, resuming, err);
     } catch (ReplyException e) {
       err.println("trawl: " + describe(e));
       return USAGE;
@@ -162,16 +184,21 @@ public final class RunCommand {
     }
   }
 
-  private static int submitAndWait(Vertx vertx, JsonObject job, PrintStream err) {
+  /** Submits the job, or with {@code resuming} (its id) waits for the job the node resumed; returns the exit code. */
+  private static int submitAndWait(Vertx vertx, JsonObject job, String resuming, PrintStream err) {
     Promise<JsonObject> done = Promise.promise();
     Progress progress = new Progress(err);
-    String id = vertx.eventBus().<JsonObject>request(Addresses.JOBS_SUBMIT, job).await().body().getString("id");
+    String id = resuming != null ? resuming
+      : vertx.eventBus().<JsonObject>request(Addresses.JOBS_SUBMIT, job).await().body().getString("id");
     vertx.eventBus().<JsonObject>consumer(Addresses.done(id), message -> done.tryComplete(message.body()))
       .completion().await();
     long timer = vertx.setPeriodic(500, t -> vertx.eventBus().<JsonObject>request(Addresses.JOBS_GET,
       new JsonObject().put("id", id)).onSuccess(reply -> progress.show(reply.body())));
     JsonObject current = vertx.eventBus().<JsonObject>request(Addresses.JOBS_GET, new JsonObject().put("id", id))
       .await().body();
+    if (resuming != null) {
+      err.println("trawl: resuming job " + id + ": " + current.getLong("done") + " of " + current.getLong("total") + " done");
+    }
     if (current.getString("endedAt") != null) {
       done.tryComplete(current);
     }
@@ -189,7 +216,10 @@ public final class RunCommand {
     return e.getMessage();
   }
 
-  /** Ctrl-C or SIGTERM during a run: cancel the job so its results and summary reach the disk. */
+  /**
+   * Ctrl-C or SIGTERM during a run: the node stops its job to be resumed (or, not durable,
+   * cancels it), so what it fetched reaches the disk.
+   */
   private static void drain(Vertx vertx) {
     try {
       vertx.eventBus().request(Addresses.NODE_DRAIN, new JsonObject())

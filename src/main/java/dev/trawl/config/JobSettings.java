@@ -18,15 +18,19 @@ package dev.trawl.config;
  * @param userAgent       {@code fetch.userAgent}: the agent robots.txt rules are matched against
  * @param sinkDir         {@code sink.dir}: where a job's results file is made
  * @param defaults        {@code limits}, {@code timeouts} and {@code retry}: what a job falls back to
+ * @param durable         {@code jobs.durable}: job state is kept beside the results and resumed after a restart
+ * @param stopGraceMs     {@code jobs.stopGraceMs}: a stopping node lets tries in flight finish this long, then aborts them
  */
 public record JobSettings(long maxRequests, int maxConcurrent, int keepFinished, String requestsFileDir,
                           int queueCapacity, long maxRetryAfterMs, String robotsDefault, int maxInFlight,
-                          int fetchVerticles, String nodeId, String userAgent, String sinkDir, JobDefaults defaults) {
+                          int fetchVerticles, String nodeId, String userAgent, String sinkDir, JobDefaults defaults,
+                          boolean durable, long stopGraceMs) {
 
   public static JobSettings from(TrawlConfig cfg) {
     return new JobSettings(cfg.maxRequestsPerJob(), cfg.maxConcurrentJobs(), cfg.keepFinishedJobs(),
       cfg.requestsFileDir(), cfg.queueCapacity(), cfg.maxRetryAfterMs(), cfg.robotsDefault(), cfg.maxInFlight(),
-      cfg.fetchVerticles(), cfg.nodeId(), cfg.userAgent(), cfg.sinkDir(), JobDefaults.of(cfg));
+      cfg.fetchVerticles(), cfg.nodeId(), cfg.userAgent(), cfg.sinkDir(), JobDefaults.of(cfg),
+      cfg.durableJobs(), cfg.stopGraceMs());
   }
 
   /** Whether jobs may name a {@code requestsFile} on this node: only when {@link #requestsFileDir} is set. */

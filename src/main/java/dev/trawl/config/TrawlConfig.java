@@ -117,6 +117,16 @@ public final class TrawlConfig {
     return section("jobs").getInteger("maxConcurrent");
   }
 
+  /** {@code jobs.durable}: job state is kept on disk and resumed after a restart. */
+  public boolean durableJobs() {
+    return section("jobs").getBoolean("durable");
+  }
+
+  /** {@code jobs.stopGraceMs}: how long a stopping node lets tries in flight finish before it aborts them. */
+  public long stopGraceMs() {
+    return section("jobs").getLong("stopGraceMs");
+  }
+
   public int keepFinishedJobs() {
     return section("jobs").getInteger("keepFinished");
   }
@@ -176,6 +186,7 @@ public final class TrawlConfig {
     requireAtLeast(problems, "jobs.maxRequests", maxRequestsPerJob(), 1);
     requireAtLeast(problems, "jobs.maxConcurrent", maxConcurrentJobs(), 1);
     requireAtLeast(problems, "jobs.keepFinished", keepFinishedJobs(), 0);
+    requireAtLeast(problems, "jobs.stopGraceMs", stopGraceMs(), 0);
     requireAtLeast(problems, "queue.capacity", queueCapacity(), 0);
     requireAtLeast(problems, "sink.flushMs", sinkFlushMs(), 1);
     requireAtLeast(problems, "cluster.heartbeatMs", heartbeatMs(), 10);

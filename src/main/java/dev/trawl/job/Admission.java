@@ -92,6 +92,23 @@ final class Admission {
     });
   }
 
+  /**
+   * A job read back from its files as the node starts: parsed again as it was submitted, its
+   * {@code requestsFile} opened again (and checked again) under this node's config.
+   */
+  Future<JobRun> readmit(JobStore.Stored stored) {
+    JsonObject body = stored.record().getJsonObject("job");
+    return parse(body).compose(parsed -> {
+      if (!parsed.problems().isEmpty()) {
+        return Future.failedFuture("the job is no longer valid: " + String.join("; ", parsed.problems().list()));
+      }
+      JobSpec spec = parsed.spec();
+      Future<RequestsFile> file = spec.requests() != null ? Future.succeededFuture() : openRequestsFile(spec);
+      return file.map(opened -> JobRun.resumed(settings.nodeId(), spec, stored.record(), stored.state(),
+        stored.progress(), stored.journal(), opened));
+    });
+  }
+
   private static RuntimeException stopping() {
     return Rejection.unavailable("this node is stopping and accepts no new jobs").asFailure();
   }
@@ -106,6 +123,11 @@ final class Admission {
   /** Queues the job; completes once the cluster knows this node coordinates it (or could not be told). */
   Future<Void> register(JobRun run) {
     table.enqueue(run);
+    return announce(run);
+  }
+
+  /** Tells the cluster's job directory that this node coordinates the job. */
+  Future<Void> announce(JobRun run) {
     String id = run.id();
     return directory.register(id, settings.nodeId(), run.spec().name(), run.output())
       .onFailure(error -> LOG.log(System.Logger.Level.WARNING,

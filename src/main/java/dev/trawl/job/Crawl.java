@@ -69,12 +69,35 @@ final class Crawl implements RequestSource {
   private Politeness politeness;
   private Runnable onReady = () -> { };
 
-  Crawl(JobRun run, Engine engine, RequestSource seeds, Frontier frontier) {
+  /**
+   * A crawl from its seeds; a resumed one ({@code resumption} not null) also from the pages its
+   * journal says it had found: all of them are seen, those without a line yet are fetched.
+   */
+  Crawl(JobRun run, Engine engine, RequestSource seeds, Frontier frontier, JobRun.Resumption resumption) {
     this.run = run;
     this.engine = engine;
     this.follow = run.spec().follow();
-    this.seeds = seeds;
     this.frontier = frontier;
+    this.seeds = resumption == null ? seeds : new Remaining(seeds, resumption.done(), this::seenSeed);
+    if (resumption != null) {
+      refound(resumption);
+    }
+  }
+
+  private void refound(JobRun.Resumption resumption) {
+    List<String> left = new ArrayList<>();
+    for (String entry : resumption.pages()) {
+      int first = entry.indexOf('\t');
+      int second = entry.indexOf('\t', first + 1);
+      long index = Long.parseLong(entry.substring(0, first));
+      seen.add(entry.substring(second + 1));
+      pages++;
+      firstFoundIndex = Math.min(firstFoundIndex, index);
+      if (index >= Integer.MAX_VALUE || !resumption.done().get((int) index)) {
+        left.add(entry);
+      }
+    }
+    frontier.addAll(left);
   }
 
   /** The job's politeness, which every sitemap fetch passes; set before the crawl is polled. */
@@ -87,12 +110,7 @@ final class Crawl implements RequestSource {
     dropSitemapsIfEnded();
     RequestSpec seed = seeds.poll();
     if (seed != null) {
-      pages++;
-      rememberSeedOrigin(seed.url());
-      String normalized = Links.normalize(seed.url());
-      if (normalized != null) {
-        seen.add(normalized);
-      }
+      seenSeed(seed);
       return seed;
     }
     if (!seeds.exhausted()) {
@@ -100,6 +118,16 @@ final class Crawl implements RequestSource {
     }
     String entry = frontier.poll();
     return entry == null ? null : fromEntry(entry);
+  }
+
+  /** One of the job's own requests: counted, seen, its origin trusted. */
+  private void seenSeed(RequestSpec seed) {
+    pages++;
+    rememberSeedOrigin(seed.url());
+    String normalized = Links.normalize(seed.url());
+    if (normalized != null) {
+      seen.add(normalized);
+    }
   }
 
   private void rememberSeedOrigin(String url) {
@@ -151,21 +179,35 @@ final class Crawl implements RequestSource {
 
   /**
    * Enqueues the links a page at {@code depth} led to, each once for the whole job, while the
-   * job is under {@code maxPages}; every one gets the job's next index.
+   * job is under {@code maxPages}; every one gets the job's next index. Returns the journal lines
+   * of the pages enqueued (null if none), to be on disk before the page's own result is.
    */
-  void found(int depth, List<String> links) {
+  String found(int depth, List<String> links) {
     if (depth >= follow.maxDepth()) {
-      return;
+      return null;
     }
-    enqueue(depth + 1, links);
+    return journalLines(enqueue(depth + 1, links));
   }
 
-  /** Enqueues pages a sitemap lists, as seeds of the crawl (depth 0). */
+  /** Enqueues pages a sitemap lists, as seeds of the crawl (depth 0); the journal has them before any result. */
   private void fromSitemap(List<String> links) {
-    enqueue(0, links);
+    String lines = journalLines(enqueue(0, links));
+    if (lines != null) {
+      engine.journal(run, lines);
+    }
   }
 
-  private void enqueue(int depth, List<String> links) {
+  /** {@code p<TAB>index<TAB>depth<TAB>url} a page (see {@link JobStore}); null when none or the job is not durable. */
+  private String journalLines(List<String> entries) {
+    if (entries.isEmpty() || !engine.durable()) {
+      return null;
+    }
+    StringBuilder lines = new StringBuilder();
+    entries.forEach(entry -> lines.append("p\t").append(entry).append('\n'));
+    return lines.toString();
+  }
+
+  private List<String> enqueue(int depth, List<String> links) {
     List<String> entries = new ArrayList<>();
     for (String url : links) {
       if (pages >= follow.maxPages()) {
@@ -179,6 +221,7 @@ final class Crawl implements RequestSource {
       }
     }
     frontier.addAll(entries);
+    return entries;
   }
 
   private static RequestSpec fromEntry(String entry) {

@@ -1,5 +1,6 @@
 package dev.trawl.job;
 
+import dev.trawl.bus.Addresses;
 import dev.trawl.config.FetchSettings;
 import dev.trawl.config.JobSettings;
 import dev.trawl.error.ErrorKind;
@@ -10,6 +11,7 @@ import dev.trawl.parse.ParseSpec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
 
@@ -30,13 +32,16 @@ final class Engine {
   private final Robots robots;
   private final ResultRecorder recorder;
   private final Pump pump;
+  private final JobStore store;
   private long dispatchCounter;
 
   /**
    * @param fetch this node's fetch settings: their guard ({@link FetchGuard}) goes on every try this
    *              coordinator sends, so the node that fetches applies this node's rules, not its own
    */
-  Engine(Vertx vertx, JobSettings settings, FetchSettings fetch, Dispatcher dispatcher, JobMetrics metrics) {
+  Engine(Vertx vertx, JobSettings settings, FetchSettings fetch, Dispatcher dispatcher, JobMetrics metrics,
+         JobStore store) {
+    this.store = store;
     this.vertx = vertx;
     this.settings = settings;
     this.guard = FetchGuard.of(fetch);
@@ -73,6 +78,20 @@ final class Engine {
 
   ResultRecorder recorder() {
     return recorder;
+  }
+
+  /** Where job state is kept ({@code jobs.durable}). */
+  JobStore store() {
+    return store;
+  }
+
+  boolean durable() {
+    return store.enabled();
+  }
+
+  /** Appends lines to a durable job's journal (see {@link JobStore}), before its next results. */
+  void journal(JobRun run, String lines) {
+    bus().send(Addresses.SINK_JOURNAL, new JsonObject().put("jobId", run.id()).put("lines", lines));
   }
 
   /** A job starts running: the pump steps it from now on. */

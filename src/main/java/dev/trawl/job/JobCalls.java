@@ -45,12 +45,12 @@ final class JobCalls {
    * {@code local} applied to the job when this node coordinates it; otherwise the answer of the
    * node that does ({@code address} is the call's own), or the directory's when it is gone.
    */
-  Future<JsonObject> onJob(Message<JsonObject> message, String address, Function<JobRun, JsonObject> local) {
+  Future<JsonObject> onJob(Message<JsonObject> message, String address, Function<JobRun, Future<JsonObject>> local) {
     JsonObject call = message.body() == null ? new JsonObject() : message.body();
     String id = call.getString("id");
     JobRun run = table.get(id);
     if (run != null) {
-      return Future.succeededFuture(local.apply(run));
+      return local.apply(run);
     }
     if (call.getBoolean("forwarded", false) || id == null) {
       return noJob(id);

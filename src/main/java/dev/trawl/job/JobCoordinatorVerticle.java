@@ -19,7 +19,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The event-bus face of this node's jobs: takes submits, gets, cancels and lists (see
@@ -41,6 +44,9 @@ public class JobCoordinatorVerticle extends VerticleBase {
   private JobDirectory directory;
   private Admission admission;
   private JobCalls calls;
+  private JobStore store;
+  /** The runners of the jobs running here (paused ones too), by job id. */
+  private final Map<String, JobRunner> runners = new HashMap<>();
 
   @Override
   public Future<?> start() {
@@ -52,9 +58,10 @@ public class JobCoordinatorVerticle extends VerticleBase {
     table = new JobTable(settings.keepFinished());
     JobMetrics metrics = new JobMetrics();
     Dispatcher dispatcher = new Dispatcher(bus, members, this::onRefetch, this::stillWanted);
-    engine = new Engine(vertx, settings, FetchSettings.from(cfg), dispatcher, metrics);
+    store = new JobStore(vertx, settings);
+    engine = new Engine(vertx, settings, FetchSettings.from(cfg), dispatcher, metrics, store);
     directory = new JobDirectory(vertx);
-    admission = new Admission(vertx, settings, table, directory, engine::running);
+    admission = new Admission(vertx, settings, table, directory, this::occupied);
     calls = new JobCalls(bus, self, members, table, directory);
     metrics.gauge("trawl.jobs.running", "Jobs running on this node", engine::running);
     metrics.gauge("trawl.jobs.queued", "Jobs waiting for a slot (jobs.maxConcurrent)", table::queuedCount);
@@ -62,7 +69,8 @@ public class JobCoordinatorVerticle extends VerticleBase {
     metrics.gauge("trawl.fetch.refetched", "Tries fetched again because the node fetching them was lost",
       dispatcher::resent);
     metrics.gauge("trawl.cluster.nodes", "Trawl nodes this node knows to be alive", () -> members.aliveIds().size());
-    return Future.all(consumers()).compose(v -> members.start());
+    return resumeStored().compose(v -> Future.all(consumers())).compose(v -> members.start())
+      .onSuccess(v -> startQueued());
   }
 
   /**
@@ -72,8 +80,12 @@ public class JobCoordinatorVerticle extends VerticleBase {
   private List<Future<Void>> consumers() {
     List<Future<Void>> consumers = new ArrayList<>();
     serve(consumers, Addresses.JOBS_SUBMIT, this::onSubmit);
-    serve(consumers, Addresses.JOBS_GET, message -> answer(message, calls.onJob(message, Addresses.JOBS_GET, JobRun::summary)));
-    serve(consumers, Addresses.JOBS_CANCEL, message -> answer(message, calls.onJob(message, Addresses.JOBS_CANCEL, this::cancel)));
+    serve(consumers, Addresses.JOBS_GET, message -> answer(message,
+      calls.onJob(message, Addresses.JOBS_GET, run -> Future.succeededFuture(run.summary()))));
+    serve(consumers, Addresses.JOBS_CANCEL, message -> answer(message, calls.onJob(message, Addresses.JOBS_CANCEL,
+      run -> Future.succeededFuture(cancel(run)))));
+    serve(consumers, Addresses.JOBS_PAUSE, message -> answer(message, calls.onJob(message, Addresses.JOBS_PAUSE, this::pause)));
+    serve(consumers, Addresses.JOBS_RESUME, message -> answer(message, calls.onJob(message, Addresses.JOBS_RESUME, this::resume)));
     serve(consumers, Addresses.JOBS_LIST, message -> answer(message, calls.list(message)));
     consumers.add(bus.<JsonObject>localConsumer(Addresses.NODE_DRAIN, this::onDrain).completion());
     consumers.add(bus.<JsonObject>localConsumer(Addresses.NODE_MEMBERS,
@@ -102,6 +114,7 @@ public class JobCoordinatorVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     members.stop();
+    store.close();
     return Future.succeededFuture();
   }
 
@@ -129,13 +142,86 @@ public class JobCoordinatorVerticle extends VerticleBase {
 
   // ---- jobs ------------------------------------------------------------------------------------
 
+  /** A job is answered as accepted once it is on disk ({@code jobs.durable}): a crash after the answer cannot lose it. */
   private void onSubmit(Message<JsonObject> message) {
-    answer(message, admission.admit(message.body()).compose(run -> {
-      Future<Void> registered = admission.register(run);
+    answer(message, admission.admit(message.body()).compose(run -> store.create(run, message.body())
+      .recover(error -> {
+        RequestsFile file = run.takeRequestsFile();
+        Future<Void> closed = file == null ? Future.succeededFuture() : file.close(vertx);
+        return closed.transform(v -> Future.failedFuture(Rejection.unavailable("the job could not be recorded on disk: "
+          + error.getMessage()).asFailure()));
+      })
+      .compose(stored -> {
+        Future<Void> registered = admission.register(run);
+        startQueued();
+        JsonObject accepted = new JsonObject().put("id", run.id()).put("state", run.summary().getString("state"));
+        return registered.map(accepted);
+      })));
+  }
+
+  /** The jobs this node's directory holds, read back: those that ended are listed, the others resumed. */
+  private Future<Void> resumeStored() {
+    return store.load().compose(loaded -> {
+      loaded.finished().forEach(summary -> table.addEnded(JobRun.ended(self, summary)));
+      List<JobStore.Stored> unfinished = new ArrayList<>(loaded.unfinished());
+      // The jobs that were running go first, in the order they had started; then the queue.
+      unfinished.sort(Comparator.comparing((JobStore.Stored s) -> s.state().getString("startedAt", "~")));
+      Future<Void> chain = Future.succeededFuture();
+      for (JobStore.Stored stored : unfinished) {
+        chain = chain.compose(v -> readmit(stored));
+      }
+      return chain;
+    });
+  }
+
+  private Future<Void> readmit(JobStore.Stored stored) {
+    String id = stored.record().getString("id");
+    return admission.readmit(stored).compose(run -> {
+      table.enqueue(run);
+      LOG.log(System.Logger.Level.INFO, "resuming job {0}: {1} of {2} done", id, run.nextSeq(), run.total());
+      return store.save(run).compose(v -> admission.announce(run));
+    }).recover(error -> {
+      LOG.log(System.Logger.Level.ERROR, "job {0} cannot be resumed: {1}", id, error.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+
+  /** No new try starts; tries in flight finish. A paused job does not hold a slot. */
+  private Future<JsonObject> pause(JobRun run) {
+    if (!run.pause()) {
+      return Future.failedFuture(Rejection.conflict("job " + run.id() + " is " + run.summary().getString("state")
+        + ": it cannot be paused").asFailure());
+    }
+    return store.save(run).map(v -> {
+      directory.update(run.id(), self, run.summary());
       startQueued();
-      JsonObject accepted = new JsonObject().put("id", run.id()).put("state", run.summary().getString("state"));
-      return registered.map(accepted);
-    }));
+      return run.summary();
+    });
+  }
+
+  private Future<JsonObject> resume(JobRun run) {
+    if (!run.unpause()) {
+      return Future.failedFuture(Rejection.conflict("job " + run.id() + " is " + run.summary().getString("state")
+        + ", not paused: there is nothing to resume").asFailure());
+    }
+    return store.save(run).map(v -> {
+      JobRunner runner = runners.get(run.id());
+      if (runner != null) {
+        runner.unpaused();
+      }
+      startQueued();
+      directory.update(run.id(), self, run.summary());
+      return run.summary();
+    });
+  }
+
+  /** Jobs holding a slot ({@code jobs.maxConcurrent}): running and not paused. */
+  private int occupied() {
+    int count = 0;
+    for (JobRunner runner : runners.values()) {
+      count += runner.run().paused() ? 0 : 1;
+    }
+    return count;
   }
 
   private JsonObject cancel(JobRun run) {
@@ -148,14 +234,24 @@ public class JobCoordinatorVerticle extends VerticleBase {
   }
 
   private void startQueued() {
-    while (engine.running() < settings.maxConcurrent() && table.queuedCount() > 0) {
-      begin(table.nextQueued());
+    while (occupied() < settings.maxConcurrent()) {
+      JobRun next = table.nextStartable();
+      if (next == null) {
+        return;
+      }
+      begin(next);
     }
   }
 
   private void begin(JobRun run) {
     run.finished().onSuccess(summary -> onEnded(run, summary));
-    new JobRunner(engine, run, this::startQueued).start();
+    JobRunner runner = new JobRunner(engine, run, () -> {
+      runners.remove(run.id());
+      startQueued();
+    });
+    runners.put(run.id(), runner);
+    runner.start();
+    directory.update(run.id(), self, run.summary());
   }
 
   private void onEnded(JobRun run, JsonObject summary) {
@@ -167,10 +263,22 @@ public class JobCoordinatorVerticle extends VerticleBase {
 
   // ---- stopping --------------------------------------------------------------------------------
 
-  /** Before the node stops: every job ends as cancelled and its files are closed. */
+  /**
+   * Before the node stops. Durable jobs are stopped to be resumed by the next start: tries in
+   * flight get {@code jobs.stopGraceMs} to finish, and the files are closed. Otherwise every job
+   * ends as cancelled and its files are closed.
+   */
   private void onDrain(Message<JsonObject> message) {
     admission.close();
     members.drain();
+    if (store.enabled()) {
+      List<Future<Void>> stopping = new ArrayList<>();
+      new ArrayList<>(runners.values()).forEach(runner -> stopping.add(runner.suspend(settings.stopGraceMs())));
+      Future.join(stopping)
+        .compose(done -> fetchersIdle())
+        .onComplete(done -> message.reply(new JsonObject().put("jobs", stopping.size())));
+      return;
+    }
     List<JobRun> live = table.live();
     table.clearQueue();
     List<Future<JsonObject>> finishing = new ArrayList<>();

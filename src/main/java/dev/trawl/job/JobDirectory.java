@@ -35,6 +35,17 @@ final class JobDirectory {
     return map.compose(m -> m.put(jobId, entry, KEEP_MS));
   }
 
+  /** Records the job's state as it is now ({@code running}, {@code paused}), for other nodes to give if this node goes away. */
+  Future<Void> update(String jobId, String node, JsonObject summary) {
+    if (map == null) {
+      return Future.succeededFuture();
+    }
+    JsonObject entry = new JsonObject().put("node", node).put("name", summary.getString("name"))
+      .put("output", summary.getString("output")).put("state", summary.getString("state"))
+      .put("total", summary.getLong("total")).put("startedAt", summary.getString("startedAt"));
+    return map.compose(m -> m.put(jobId, entry, KEEP_MS));
+  }
+
   /** Keeps the final summary, so other nodes can still give it if this node goes away. */
   Future<Void> ended(String jobId, String node, JsonObject summary) {
     if (map == null) {
@@ -50,17 +61,19 @@ final class JobDirectory {
     return map == null ? Future.succeededFuture() : map.compose(m -> m.get(jobId));
   }
 
-  /** What any node answers for a job whose coordinating node is gone. */
+  /**
+   * What any node answers for a job whose coordinating node is gone: its final summary, or the
+   * last state it was known in; the job resumes when that node starts again on its directory.
+   */
   static JsonObject orphanSummary(String jobId, JsonObject entry) {
     String node = entry.getString("node");
     JsonObject ended = entry.getJsonObject("summary");
     if (ended != null) {
       return ended.copy().put("coordinator", node).put("coordinatorGone", true);
     }
-    return new JsonObject().put("id", jobId).put("name", entry.getString("name")).put("state", JobState.FAILED.wire())
-      .put("output", entry.getString("output")).put("endedAt", null).put("coordinator", node)
-      .put("coordinatorGone", true)
-      .put("error", "the node coordinating this job (" + node + ") left the cluster before the job ended;"
-        + " the job is not resumed, and its results so far are on that node only");
+    return new JsonObject().put("id", jobId).put("name", entry.getString("name"))
+      .put("state", entry.getString("state", JobState.QUEUED.wire())).put("total", entry.getLong("total"))
+      .put("startedAt", entry.getString("startedAt")).put("endedAt", null)
+      .put("output", entry.getString("output")).put("coordinator", node).put("coordinatorGone", true);
   }
 }

@@ -5,6 +5,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
+import java.util.BitSet;
+import java.util.List;
 
 /**
  * One job's life on its coordinating node: its {@link Phase}, its counters, how its mode is
@@ -33,6 +35,20 @@ final class JobRun {
   private String writeError;
   /** The {@code requestsFile} opened at submit, until the job's source takes it; null for inline requests. */
   private RequestsFile requestsFile;
+  /** Paused by a call: no new try starts until it is resumed (tries in flight finish). */
+  private boolean paused;
+  /** How many times the job was resumed after its node stopped or died. */
+  private int resumed;
+  /** When the deadline falls (epoch ms), fixed when the job first starts; 0 without a deadline. */
+  private long deadlineAt;
+  /** What the job had done before its node stopped, until its source takes it; null for a new job. */
+  private Resumption resumption;
+  /** The summary of a job that ended before this node last started: all it keeps. */
+  private JsonObject endedSummary;
+
+  /** What a resumed job had done: the requests with their line, and the pages its crawl had found. */
+  record Resumption(BitSet done, List<String> pages) {
+  }
 
   JobRun(String id, String coordinator, JobSpec spec, String output, long total) {
     this(id, coordinator, spec, output, total, null);
@@ -51,10 +67,127 @@ final class JobRun {
 
   // ---- transitions -----------------------------------------------------------------------------
 
-  /** QUEUED → RUNNING: it has a slot. */
+  /**
+   * A job read back from its files after a restart, in the state it had, its counts those of its
+   * results file. What decided its end (a cancel, the deadline, the mode) decides it again.
+   */
+  static JobRun resumed(String coordinator, JobSpec spec, JsonObject record, JsonObject state,
+                        ResultsLog.Progress progress, JobStore.Journal journal, RequestsFile file) {
+    long total = record.getLong("total") + journal.pages().size();
+    JobRun run = new JobRun(record.getString("id"), coordinator, spec, record.getString("output"), total, file);
+    run.tally.restore(progress.ok(), progress.failed(), progress.cancelled(), state.getLong("refetched", 0L));
+    BitSet inFlight = (BitSet) journal.started().clone();
+    inFlight.andNot(progress.done());
+    run.tally.refetched(inFlight.cardinality()); // in flight when the node stopped: fetched again
+    run.resumed = state.getInteger("resumed", 0) + 1;
+    run.paused = state.getBoolean("paused", false);
+    run.deadlineAt = state.getLong("deadlineAt", 0L);
+    String startedAt = state.getString("startedAt");
+    run.startedAt = startedAt == null ? null : Instant.parse(startedAt);
+    run.resumption = new Resumption(progress.done(), journal.pages());
+    run.replay(progress, state.getString("endState"));
+    return run;
+  }
+
+  /** The mode sees again what the file holds, in the order it decides by; a recorded stop stays. */
+  private void replay(ResultsLog.Progress progress, String endState) {
+    if (spec.mode() == Mode.ANY) {
+      winner = progress.firstOk();
+    } else if (spec.mode() == Mode.FIRST) {
+      winner = progress.first();
+    } else if (spec.mode() == Mode.ALL) {
+      firstError = progress.firstError();
+    }
+    boolean firstOk = progress.first() != null && progress.first().equals(progress.firstOk());
+    if (firstOk) {
+      signals.onOk();
+    }
+    if (progress.failed() + progress.cancelled() > 0) {
+      signals.onFailure();
+    }
+    if (progress.ok() > 0) {
+      signals.onOk();
+    }
+    if (endState != null) {
+      signals.stop(JobState.fromWire(endState));
+    }
+  }
+
+  /** A job that ended before this node last started: only its summary is kept. */
+  static JobRun ended(String coordinator, JsonObject summary) {
+    JobRun run = new JobRun(summary.getString("id"), coordinator, JobSpec.named(summary.getString("name", "")),
+      summary.getString("output"), summary.getLong("total", 0L));
+    run.phase = Phase.DONE;
+    run.endedSummary = summary;
+    run.finished.complete(summary);
+    return run;
+  }
+
+  /** QUEUED → RUNNING: it has a slot. A resumed job keeps when it first started, and so its deadline. */
   void start() {
     move(Phase.QUEUED, Phase.RUNNING);
-    startedAt = Instant.now();
+    if (startedAt == null) {
+      startedAt = Instant.now();
+      deadlineAt = spec.deadlineMs() > 0 ? startedAt.toEpochMilli() + spec.deadlineMs() : 0;
+    }
+  }
+
+  /** When the deadline falls (epoch ms); 0 without one. */
+  long deadlineAt() {
+    return deadlineAt;
+  }
+
+  /** No new try starts until {@link #unpause}; false when the job cannot be paused (ended, or paused already). */
+  boolean pause() {
+    if (paused || endIsDecided() || phase == Phase.DONE) {
+      return false;
+    }
+    paused = true;
+    return true;
+  }
+
+  /** Tries start again; false when the job is not paused (or has ended meanwhile). */
+  boolean unpause() {
+    if (!paused || endIsDecided() || phase == Phase.DONE) {
+      return false;
+    }
+    paused = false;
+    return true;
+  }
+
+  /** Paused, and its end not decided: it starts no new try. */
+  boolean paused() {
+    return paused && !endIsDecided();
+  }
+
+  /** What a restart needs to go on as the job was (see {@link JobStore}). */
+  JsonObject durableState() {
+    // Absent rather than null: JsonObject's getters give null, not their default, for a null value.
+    JsonObject state = new JsonObject().put("paused", paused).put("resumed", resumed)
+      .put("deadlineAt", deadlineAt).put("refetched", tally.refetchedCount());
+    if (startedAt != null) {
+      state.put("startedAt", startedAt.toString());
+    }
+    if (endState != null) {
+      state.put("endState", endState.wire());
+    }
+    return state;
+  }
+
+  /** What the job had done before a restart, handed once to its source; null for a new job. */
+  Resumption takeResumption() {
+    Resumption taken = resumption;
+    resumption = null;
+    return taken;
+  }
+
+  long total() {
+    return tally.total();
+  }
+
+  /** How many times the job was resumed after a restart (0 for a job that never was). */
+  int resumedCount() {
+    return resumed;
   }
 
   /** Completes with the end state once the mode, a cancel, the deadline or a failure decides it. */
@@ -212,6 +345,12 @@ final class JobRun {
    * so a reader that sees them can read a complete results file.
    */
   JsonObject summary() {
+    if (endedSummary != null) {
+      return endedSummary.copy();
+    }
+    if (paused()) {
+      return summary(JobState.PAUSED, null);
+    }
     return switch (phase) {
       case QUEUED -> summary(JobState.QUEUED, null);
       case RUNNING, ENDING, CLOSING -> summary(JobState.RUNNING, null);
@@ -231,7 +370,8 @@ final class JobRun {
       .put("endedAt", endedAt == null ? null : endedAt.toString())
       .put("elapsedMs", elapsedMs)
       .put("rate", elapsedMs <= 0 ? 0.0 : Math.round(done * 10_000.0 / elapsedMs) / 10.0)
-      .put("output", output).put("coordinator", coordinator).put("refetched", tally.refetchedCount());
+      .put("output", output).put("coordinator", coordinator).put("refetched", tally.refetchedCount())
+      .put("resumed", resumed);
     if (spec.mode() == Mode.ANY || spec.mode() == Mode.FIRST) {
       summary.put("winner", winner);
     }

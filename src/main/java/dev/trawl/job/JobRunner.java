@@ -4,6 +4,7 @@ import dev.trawl.bus.Addresses;
 import dev.trawl.error.ErrorKind;
 import dev.trawl.fetch.FetchOutcome;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -30,6 +31,13 @@ final class JobRunner implements Pump.Lane {
   private Crawl crawl;
   private long deadlineTimer = -1;
   private long wakeTimer = -1;
+  /** The journal lines of tries started since the last turn (durable jobs), sent in one message. */
+  private StringBuilder started;
+  /** Set once the end state is on disk: only then do the requests left get their cancelled lines. */
+  private boolean endSaved;
+  /** Set when the node stops: no new try starts; completed once the job's files are closed to be resumed. */
+  private Promise<Void> suspended;
+  private long graceTimer = -1;
 
   /** @param onSlotFreed called when the job stops running, so that a queued one may start */
   JobRunner(Engine engine, JobRun run, Runnable onSlotFreed) {
@@ -43,14 +51,20 @@ final class JobRunner implements Pump.Lane {
   /** QUEUED → RUNNING: opens the results file and the source, then takes turns in the pump. */
   void start() {
     run.start();
+    engine.store().save(run); // when it started, and so when its deadline falls
     engine.addLane(this);
     run.endDecided().onSuccess(this::onEndDecided);
-    long deadlineMs = run.spec().deadlineMs();
-    if (deadlineMs > 0) {
-      deadlineTimer = engine.vertx().setTimer(deadlineMs, id -> run.stop(JobState.EXPIRED));
+    if (run.deadlineAt() > 0) {
+      long leftMs = Math.max(1, run.deadlineAt() - System.currentTimeMillis());
+      deadlineTimer = engine.vertx().setTimer(leftMs, id -> run.stop(JobState.EXPIRED));
     }
+    boolean resuming = run.resumedCount() > 0;
     Future<RequestSource> opening = JobSources.open(engine, run);
-    engine.bus().request(Addresses.SINK_OPEN, new JsonObject().put("jobId", run.id()).put("path", run.output()))
+    JsonObject open = new JsonObject().put("jobId", run.id()).put("path", run.output()).put("resume", resuming);
+    if (engine.durable()) {
+      open.put("journal", JobStore.journalPath(run.output()));
+    }
+    engine.bus().request(Addresses.SINK_OPEN, open)
       .compose(opened -> opening)
       .onSuccess(this::onSourceOpen)
       .onFailure(error -> {
@@ -86,9 +100,9 @@ final class JobRunner implements Pump.Lane {
       return false;
     }
     if (run.endIsDecided()) {
-      return cancelNextUnstarted();
+      return endSaved && suspended == null && cancelNextUnstarted();
     }
-    if (full()) {
+    if (run.paused() || suspended != null || full()) {
       return false;
     }
     long now = System.nanoTime();
@@ -149,12 +163,19 @@ final class JobRunner implements Pump.Lane {
 
   private void startTry(Pending pending) {
     politeness.started(pending, System.nanoTime());
+    if (engine.durable()) {
+      started = started == null ? new StringBuilder() : started;
+      started.append("s\t").append(pending.request().index()).append('\n');
+    }
     tries.start(pending).onSuccess(answer -> onAnswer(pending, answer));
   }
 
   private void onAnswer(Pending pending, Optional<FetchOutcome> answer) {
     answer.ifPresent(outcome -> {
       politeness.finished(pending, System.nanoTime());
+      if (suspended != null && !run.endIsDecided() && tries.retries(pending, outcome)) {
+        return; // the node is stopping: the next start fetches it again
+      }
       if (!run.endIsDecided() && tries.retries(pending, outcome)) {
         tries.retryLater(pending, outcome).onSuccess(due -> {
           politeness.park(due);
@@ -165,13 +186,17 @@ final class JobRunner implements Pump.Lane {
       }
     });
     engine.pump(); // a stale answer frees its fetch slot only now
+    if (suspended != null) {
+      suspendIfIdle();
+    }
   }
 
   private void recordFetched(Pending pending, FetchOutcome outcome) {
+    String found = null;
     if (crawl != null && !run.endIsDecided()) {
-      crawl.found(pending.request().depth(), outcome.discovered());
+      found = crawl.found(pending.request().depth(), outcome.discovered());
     }
-    record(Result.fetched(pending, outcome));
+    engine.recorder().record(run, Result.fetched(pending, outcome), found);
   }
 
   private void record(Result result) {
@@ -180,6 +205,7 @@ final class JobRunner implements Pump.Lane {
 
   @Override
   public void afterTurns() {
+    journalStarts();
     scheduleWake();
     if (!settled()) {
       return;
@@ -199,7 +225,7 @@ final class JobRunner implements Pump.Lane {
   /** A job held back only by its hosts' gaps is woken when the next host may start. */
   private void scheduleWake() {
     boolean sitemapsWaiting = crawl != null && crawl.hasSitemapsWaiting();
-    if (run.endIsDecided() || wakeTimer >= 0 || !politeness.hasParked() && !sitemapsWaiting || full()) {
+    if (run.endIsDecided() || run.paused() || suspended != null || wakeTimer >= 0 || !politeness.hasParked() && !sitemapsWaiting || full()) {
       return; // when full, the next answer pumps again
     }
     long now = System.nanoTime();
@@ -231,7 +257,12 @@ final class JobRunner implements Pump.Lane {
    */
   private void onEndDecided(JobState state) {
     run.beginEnding(state);
-    engine.vertx().runOnContext(v -> cancelWhatIsLeft());
+    engine.store().save(run).onComplete(saved -> {
+      endSaved = true;
+      if (suspended == null) {
+        cancelWhatIsLeft();
+      }
+    });
   }
 
   /** Aborts what is in flight and cancels what waits; the pump cancels what never started. */
@@ -247,6 +278,81 @@ final class JobRunner implements Pump.Lane {
     engine.pump();
   }
 
+  /** The tries started since the last turn go to the journal in one message. */
+  private void journalStarts() {
+    if (started != null && started.length() > 0) {
+      engine.journal(run, started.toString());
+      started = null;
+    }
+  }
+
+  // ---- stopping the node -----------------------------------------------------------------------
+
+  /**
+   * The node stops: no new try starts, tries in flight may finish for {@code graceMs}, then are
+   * aborted; the files are closed without a summary and the job is left to be resumed by the next
+   * start. A job whose end is decided is let end, within the same grace. Completes when done.
+   */
+  Future<Void> suspend(long graceMs) {
+    if (suspended != null) {
+      return suspended.future();
+    }
+    if (run.endIsDecided() && endSaved) {
+      // Ending anyway: it goes on ending (cancelling what is left), bounded by the grace.
+      Promise<Void> ended = Promise.promise();
+      long timer = engine.vertx().setTimer(Math.max(1, graceMs), id -> ended.tryComplete());
+      run.finished().onComplete(done -> {
+        engine.vertx().cancelTimer(timer);
+        ended.tryComplete();
+      });
+      return ended.future();
+    }
+    suspended = Promise.promise();
+    engine.vertx().cancelTimer(wakeTimer);
+    engine.vertx().cancelTimer(deadlineTimer);
+    graceTimer = engine.vertx().setTimer(Math.max(1, graceMs), id -> {
+      graceTimer = -1;
+      engine.bus().publish(Addresses.FETCH_ABORT, new JsonObject().put("jobId", run.id()));
+      finishSuspend();
+    });
+    suspendIfIdle();
+    return suspended.future();
+  }
+
+  private void suspendIfIdle() {
+    int sitemaps = crawl == null ? 0 : crawl.sitemapsFetching();
+    if (tries.inFlight() == 0 && sitemaps == 0) {
+      finishSuspend();
+    }
+  }
+
+  /** What is still in flight or waiting is dropped: it has no line, so the next start fetches it. */
+  private void finishSuspend() {
+    if (suspended == null || suspended.future().isComplete()) {
+      return;
+    }
+    engine.vertx().cancelTimer(graceTimer);
+    tries.cancelAll();
+    journalStarts();
+    engine.removeLane(this);
+    if (source != null) {
+      source.close();
+    }
+    Promise<Void> done = suspended;
+    engine.bus().request(Addresses.SINK_CLOSE, new JsonObject().put("jobId", run.id()))
+      .transform(closed -> engine.store().save(run))
+      .onComplete(saved -> done.tryComplete());
+  }
+
+  JobRun run() {
+    return run;
+  }
+
+  /** A paused job goes on. */
+  void unpaused() {
+    engine.pump();
+  }
+
   private String endedBefore(String what) {
     return "the job ended (" + run.endState().wire() + ") before this request " + what;
   }
@@ -257,6 +363,7 @@ final class JobRunner implements Pump.Lane {
    */
   private void close() {
     engine.vertx().cancelTimer(deadlineTimer);
+    journalStarts();
     JsonObject summary = run.beginClosing();
     source.close();
     engine.removeLane(this);
@@ -267,7 +374,9 @@ final class JobRunner implements Pump.Lane {
             closed.cause().getMessage());
           run.writeFailed(closed.cause().getMessage()); // the sink's summary file says the same
         }
-        run.done(run.closedSummary());
+        // Once the summary is written the job's state files go; the summary is all that is left.
+        Future<Void> forgotten = closed.succeeded() ? engine.store().forget(run) : Future.succeededFuture();
+        forgotten.onComplete(v -> run.done(run.closedSummary()));
       });
     onSlotFreed.run();
     engine.pump();

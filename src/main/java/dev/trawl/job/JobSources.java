@@ -12,6 +12,7 @@ final class JobSources {
   /**
    * Opens the job's source; a crawl wraps its own requests as the seeds. A {@code requestsFile}
    * is read through the handle opened at submit ({@link JobRun#takeRequestsFile()}), never by path.
+   * A resumed job's source hands out only what has no line yet ({@link Remaining}).
    */
   static Future<RequestSource> open(Engine engine, JobRun run) {
     JobSpec spec = run.spec();
@@ -26,11 +27,12 @@ final class JobSources {
       }
       requests = new FileSource(engine.vertx().getOrCreateContext(), file, defaults);
     }
+    JobRun.Resumption resumption = run.takeResumption();
     if (spec.follow() == null) {
-      return Future.succeededFuture(requests);
+      return Future.succeededFuture(resumption == null ? requests : new Remaining(requests, resumption.done(), skipped -> { }));
     }
     String spill = run.output().replaceFirst("\\.jsonl$", ".frontier");
-    return Future.succeededFuture(new Crawl(run, engine, requests, new Frontier(engine.vertx(), spill)));
+    return Future.succeededFuture(new Crawl(run, engine, requests, new Frontier(engine.vertx(), spill), resumption));
   }
 
   /** The source of a job that could not open its own: nothing, so it ends at once. */

@@ -44,6 +44,12 @@ public record JobSpec(String name, JsonArray requests, String requestsFile, Mode
       limits, timeouts, retry, parse, robots, outputBody, follow);
   }
 
+  /** A stand-in for a job that ended before this node started: only its name is known (its summary says the rest). */
+  static JobSpec named(String name) {
+    return new JobSpec(name, new JsonArray(), null, Mode.JOIN, 0, Map.of(), Map.of(), null, null, null, null, "obey",
+      false, null);
+  }
+
   public boolean obeysRobots() {
     return robots.equals("obey");
   }

@@ -2,6 +2,7 @@ package dev.trawl.job;
 
 import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +44,22 @@ final class JobTable {
     return queued.size();
   }
 
-  /** The job waiting longest, taken off the queue; null when none waits. */
-  JobRun nextQueued() {
-    return queued.poll();
+  /** A job that ended before this node started, read back from its summary. */
+  void addEnded(JobRun run) {
+    jobs.put(run.id(), run);
+    ended(run);
+  }
+
+  /** The job waiting longest that is not paused, taken off the queue; null when none waits. */
+  JobRun nextStartable() {
+    for (Iterator<JobRun> it = queued.iterator(); it.hasNext(); ) {
+      JobRun run = it.next();
+      if (!run.paused()) {
+        it.remove();
+        return run;
+      }
+    }
+    return null;
   }
 
   /** Takes a queued job off the queue (it is started at once to be cancelled). */

@@ -45,11 +45,16 @@ final class ResultRecorder {
 
   /** Records a request's one result. */
   void record(JobRun run, Result result) {
+    record(run, result, null);
+  }
+
+  /** Records a request's one result, with journal lines that must be on disk before it (or null). */
+  void record(JobRun run, Result result, String journal) {
     Line line = lineOf(run, result);
     long seq = run.settle(line.result());
     metrics.result(line.result().ok() ? "ok" : line.result().kind().wire());
     unacked++;
-    bus.request(Addresses.SINK_WRITE, new ResultLine(run.id(), seq, line.encoded()))
+    bus.request(Addresses.SINK_WRITE, new ResultLine(run.id(), seq, line.encoded(), journal))
       .onComplete(written -> onWritten(run, seq, written));
     // Subscribers on this node share the one object: no deep copy per results stream.
     bus.publish(Addresses.results(run.id()), line.json(), Codecs.SHARED_JSON);

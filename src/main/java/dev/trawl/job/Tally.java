@@ -36,6 +36,20 @@ final class Tally {
     refetched++;
   }
 
+  /** Tries fetched again after a restart: they were in flight when the node stopped. */
+  void refetched(long tries) {
+    refetched += tries;
+  }
+
+  /** A resumed job's counts, as its results file holds them. */
+  void restore(long ok, long failed, long cancelled, long refetched) {
+    this.ok = ok;
+    this.failed = failed;
+    this.cancelled = cancelled;
+    this.nextSeq = ok + failed + cancelled;
+    this.refetched = refetched;
+  }
+
   long total() {
     return total;
   }

@@ -27,6 +27,11 @@ import java.util.Map;
  * window is the back-pressure. When a write fails (a full disk), its lines and every later one
  * are refused with the reason, the file is cut back to the last whole line, and the job's summary
  * says {@code failed} with that reason as its {@code error}.
+ *
+ * <p>A durable job also has a journal beside its results ({@code <jobId>.journal}: the tries it
+ * started, the pages its crawl found). Each batch writes its journal lines first and its results
+ * after, so a page a crawl found is on disk before the result of the page it was found on. A job
+ * being resumed is opened for appending; a job stopped to be resumed is closed without a summary.
  */
 public class SinkVerticle extends VerticleBase {
 
@@ -41,6 +46,9 @@ public class SinkVerticle extends VerticleBase {
   private static final class OpenFile {
     final AsyncFile file;
     final String path;
+    /** The job's journal, or null when the job is not durable. */
+    final AsyncFile journal;
+    Buffer journalBatch = Buffer.buffer();
     /** Lines not handed to the file yet, and their messages, answered once written. */
     Buffer batch = Buffer.buffer();
     List<Message<?>> batchAcks = new ArrayList<>();
@@ -56,9 +64,10 @@ public class SinkVerticle extends VerticleBase {
     long wholeLength;
     boolean dirty;
 
-    OpenFile(AsyncFile file, String path) {
+    OpenFile(AsyncFile file, String path, AsyncFile journal) {
       this.file = file;
       this.path = path;
+      this.journal = journal;
     }
 
     /** Bytes from the start of the file known to be written, whole lines only. */
@@ -82,6 +91,7 @@ public class SinkVerticle extends VerticleBase {
     return Future.all(List.of(
       bus.<JsonObject>localConsumer(Addresses.SINK_OPEN, this::onOpen).completion(),
       bus.<ResultLine>localConsumer(Addresses.SINK_WRITE, this::onWrite).completion(),
+      bus.<JsonObject>localConsumer(Addresses.SINK_JOURNAL, this::onJournal).completion(),
       bus.<JsonObject>localConsumer(Addresses.SINK_FLUSH, this::onFlush).completion(),
       bus.<JsonObject>localConsumer(Addresses.SINK_CLOSE, this::onClose).completion(),
       bus.<JsonObject>consumer(Addresses.atNode(Addresses.SINK_READ, settings.nodeId()), this::onRead).completion()));
@@ -92,23 +102,51 @@ public class SinkVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(flushTimer);
     List<Future<Void>> closing = new ArrayList<>();
-    files.values().forEach(f -> closing.add(f.closing != null ? f.closing
-      : writeBatch(f).compose(v -> f.file.flush()).compose(v -> f.file.close())));
+    files.values().forEach(f -> closing.add(f.closing != null ? f.closing : closeFiles(f)));
     files.clear();
     return Future.join(closing);
   }
 
+  /**
+   * Opens a job's results file, and its journal when given one: new files, or with
+   * {@code "resume": true} the files the job left, appended to.
+   */
   private void onOpen(Message<JsonObject> message) {
     String jobId = message.body().getString("jobId");
     String path = message.body().getString("path");
+    String journalPath = message.body().getString("journal");
+    boolean resume = message.body().getBoolean("resume", false);
     Path parent = Path.of(path).toAbsolutePath().getParent();
     vertx.fileSystem().mkdirs(parent.toString())
-      .compose(v -> vertx.fileSystem().open(path, new OpenOptions().setWrite(true).setCreate(true).setTruncateExisting(true)))
-      .onSuccess(file -> {
-        files.put(jobId, new OpenFile(file, path));
+      .compose(v -> openForWriting(path, resume))
+      .compose(file -> journalPath == null ? Future.succeededFuture(new OpenFile(file, path, null))
+        : openForWriting(journalPath, resume).map(journal -> new OpenFile(file, path, journal))
+          .onFailure(error -> file.close()))
+      .onSuccess(open -> {
+        files.put(jobId, open);
         message.reply(new JsonObject().put("path", path));
       })
       .onFailure(error -> message.fail(500, "cannot open " + path + ": " + error.getMessage()));
+  }
+
+  /** A new, empty file; or, to resume, the file as it is, written on at its end. */
+  private Future<AsyncFile> openForWriting(String path, boolean resume) {
+    OpenOptions options = new OpenOptions().setWrite(true).setCreate(true).setTruncateExisting(!resume);
+    if (!resume) {
+      return vertx.fileSystem().open(path, options);
+    }
+    return vertx.fileSystem().open(path, options)
+      .compose(file -> vertx.fileSystem().props(path).map(props -> file.setWritePos(props.size())));
+  }
+
+  /** Journal lines with no result to go with (tries started, pages a sitemap listed): no reply. */
+  private void onJournal(Message<JsonObject> message) {
+    OpenFile open = files.get(message.body().getString("jobId"));
+    if (open == null || open.journal == null || open.closing != null || open.failure != null) {
+      return;
+    }
+    open.journalBatch.appendString(message.body().getString("lines"));
+    scheduleBatch(open);
   }
 
   private void onWrite(Message<ResultLine> message) {
@@ -122,9 +160,16 @@ public class SinkVerticle extends VerticleBase {
       message.fail(WRITE_FAILED, open.failure);
       return;
     }
+    if (line.journal() != null && open.journal != null) {
+      open.journalBatch.appendString(line.journal());
+    }
     open.batch.appendString(line.json()).appendByte((byte) '\n');
     open.batchAcks.add(message);
-    if (open.batch.length() >= BATCH_BYTES) {
+    scheduleBatch(open);
+  }
+
+  private void scheduleBatch(OpenFile open) {
+    if (open.batch.length() + open.journalBatch.length() >= BATCH_BYTES) {
       writeBatch(open);
     } else if (open.batchTimer < 0) {
       open.batchTimer = vertx.setTimer(BATCH_MS, id -> {
@@ -149,16 +194,20 @@ public class SinkVerticle extends VerticleBase {
       }
       return open.nextWrite.future();
     }
-    if (open.batch.length() == 0) {
+    if (open.batch.length() == 0 && open.journalBatch.length() == 0) {
       return Future.succeededFuture();
     }
     Buffer lines = open.batch;
+    Buffer journalLines = open.journalBatch;
     List<Message<?>> acks = open.batchAcks;
     open.batch = Buffer.buffer();
+    open.journalBatch = Buffer.buffer();
     open.batchAcks = new ArrayList<>();
     open.writingAt = open.file.getWritePos();
     open.dirty = true;
-    return open.file.write(lines).transform(done -> {
+    Future<Void> journaled = journalLines.length() == 0 ? Future.succeededFuture() : open.journal.write(journalLines);
+    return journaled.compose(v -> lines.length() == 0 ? Future.<Void>succeededFuture() : open.file.write(lines))
+      .transform(done -> {
       onWritten(open, lines.length(), acks, done.cause());
       return Future.succeededFuture();
     });
@@ -179,6 +228,7 @@ public class SinkVerticle extends VerticleBase {
       open.batchAcks.forEach(message -> message.fail(WRITE_FAILED, open.failure));
       open.batchAcks.clear();
       open.batch = Buffer.buffer();
+      open.journalBatch = Buffer.buffer();
     }
     Promise<Void> next = open.nextWrite;
     open.nextWrite = null;
@@ -231,11 +281,10 @@ public class SinkVerticle extends VerticleBase {
       return;
     }
     JsonObject summary = message.body().getJsonObject("summary");
-    open.closing = writeBatch(open)
-      .compose(v -> open.file.flush().recover(error -> failed(open, open.completeLength(), error)))
-      .compose(v -> open.file.close().recover(error -> failed(open, open.completeLength(), error)))
-      .compose(v -> cutToWholeLines(open))
-      .compose(v -> vertx.fileSystem().writeFile(summaryPath(open.path), summaryBytes(open, summary)))
+    Future<Void> closed = closeFiles(open).compose(v -> cutToWholeLines(open));
+    // Without a summary the job was stopped to be resumed: its files stay as they are.
+    open.closing = (summary == null ? closed
+      : closed.compose(v -> vertx.fileSystem().writeFile(summaryPath(open.path), summaryBytes(open, summary))))
       .andThen(v -> files.remove(jobId));
     open.closing
       .onSuccess(v -> {
@@ -246,6 +295,15 @@ public class SinkVerticle extends VerticleBase {
         }
       })
       .onFailure(error -> message.fail(WRITE_FAILED, "cannot close " + open.path + ": " + error.getMessage()));
+  }
+
+  /** Writes out the batch, flushes and closes the results file and the journal; never fails. */
+  private Future<Void> closeFiles(OpenFile open) {
+    Future<Void> results = writeBatch(open)
+      .compose(v -> open.file.flush().recover(error -> failed(open, open.completeLength(), error)))
+      .compose(v -> open.file.close().recover(error -> failed(open, open.completeLength(), error)));
+    return open.journal == null ? results
+      : results.compose(v -> open.journal.close().recover(error -> Future.succeededFuture()));
   }
 
   /** The first failure of a file is its reason; the lines before {@code wholeLength} are written. */
@@ -283,6 +341,9 @@ public class SinkVerticle extends VerticleBase {
     files.values().stream().filter(f -> f.dirty && f.closing == null).forEach(f -> {
       f.dirty = false;
       f.file.flush();
+      if (f.journal != null) {
+        f.journal.flush();
+      }
     });
   }
 }
