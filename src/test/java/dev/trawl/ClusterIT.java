@@ -52,12 +52,13 @@ class ClusterIT {
   private Origin origin;
   private final List<TestVertx> vertxes = new ArrayList<>();
   private final List<TestNode> nodes = new ArrayList<>();
+  private String cluster;
 
   @BeforeAll
   void startCluster() {
     originVertx = new TestVertx();
     origin = new Origin(originVertx.vertx()).start().await();
-    String cluster = "trawl-test-" + UUID.randomUUID();
+    cluster = "trawl-test-" + UUID.randomUUID();
     for (String name : NAMES) {
       TestVertx vertx = TestVertx.clustered(cluster);
       vertxes.add(vertx);
@@ -201,7 +202,7 @@ class ClusterIT {
 
   @Test
   @Order(6)
-  void whenTheCoordinatorIsGoneTheOtherNodesAnswerWithItsLastKnownState() {
+  void whenTheCoordinatorIsGoneTheOtherNodesAnswerWithItsLastKnownStateUntilItResumesTheJob() {
     JsonObject job = Jobs.job("orphan", origin.url("/hold?o1"), origin.url("/hold?o2"));
     String id = nodes.get(1).submit(job).await().bodyAsJsonObject().getString("id");
     Await.until(() -> nodes.get(0).get("/jobs/" + id).await().statusCode() == 200);
@@ -216,7 +217,22 @@ class ClusterIT {
     var results = nodes.get(0).get("/jobs/" + id + "/results").await();
     assertEquals(503, results.statusCode());
     assertEquals("5", results.getHeader("Retry-After"));
+
+    // n2 starts again on its directory, under another node.id: it resumes the job and says so.
+    origin.releaseHeld(); // what other nodes still fetch for the gone n2: answers nobody takes
+    TestVertx again = TestVertx.clustered(cluster);
+    vertxes.add(again);
+    JsonObject config = new JsonObject().put("node", new JsonObject().put("id", "n2-again"))
+      .put("cluster", new JsonObject().put("heartbeatMs", 200).put("nodeTimeoutMs", 2000));
+    new TestNode(again.vertx(), data.resolve("n2"), config).start().await();
+    origin.whenHolding(2).await(); // the held requests were in flight: they are fetched again
     origin.releaseHeld();
+    Await.until(() -> nodes.get(0).get("/jobs/" + id).await().bodyAsJsonObject().getString("endedAt") != null);
+    JsonObject ended = nodes.get(0).get("/jobs/" + id).await().bodyAsJsonObject();
+    assertEquals("succeeded", ended.getString("state"), ended.encode());
+    assertEquals("n2-again", ended.getString("coordinator"));
+    assertEquals(1, ended.getInteger("resumed"));
+    assertEquals(2, Jobs.readResults(ended.getString("output")).size());
   }
 
 }

@@ -31,8 +31,13 @@ final class JobRunner implements Pump.Lane {
   private Crawl crawl;
   private long deadlineTimer = -1;
   private long wakeTimer = -1;
-  /** The journal lines of tries started since the last turn (durable jobs), sent in one message. */
+  /**
+   * The journal lines of tries started and not journaled yet (durable jobs). They ride with the
+   * job's next result line, so journaling costs no message of its own while results flow.
+   */
   private StringBuilder started;
+  /** Journal lines are sent on their own only once this many wait (no results are coming). */
+  private static final int STARTS_ALONE = 4096;
   /** Set once the end state is on disk: only then do the requests left get their cancelled lines. */
   private boolean endSaved;
   /** Set when the node stops: no new try starts; completed once the job's files are closed to be resumed. */
@@ -196,16 +201,28 @@ final class JobRunner implements Pump.Lane {
     if (crawl != null && !run.endIsDecided()) {
       found = crawl.found(pending.request().depth(), outcome.discovered());
     }
-    engine.recorder().record(run, Result.fetched(pending, outcome), found);
+    engine.recorder().record(run, Result.fetched(pending, outcome), withStarts(found));
   }
 
   private void record(Result result) {
-    engine.recorder().record(run, result);
+    engine.recorder().record(run, result, withStarts(null));
+  }
+
+  /** The tries started since the last line, then {@code lines}, as one journal entry (null when none). */
+  private String withStarts(String lines) {
+    if (started == null || started.length() == 0) {
+      return lines;
+    }
+    String starts = started.toString();
+    started.setLength(0);
+    return lines == null ? starts : starts + lines;
   }
 
   @Override
   public void afterTurns() {
-    journalStarts();
+    if (started != null && started.length() >= STARTS_ALONE) {
+      journalStarts();
+    }
     scheduleWake();
     if (!settled()) {
       return;
@@ -278,11 +295,11 @@ final class JobRunner implements Pump.Lane {
     engine.pump();
   }
 
-  /** The tries started since the last turn go to the journal in one message. */
+  /** The tries started and not journaled yet go to the journal in a message of their own. */
   private void journalStarts() {
     if (started != null && started.length() > 0) {
       engine.journal(run, started.toString());
-      started = null;
+      started.setLength(0);
     }
   }
 

@@ -151,11 +151,16 @@ final class JobStore {
     }
     return vertx.executeBlocking(() -> {
       Path dir = Path.of(settings.sinkDir());
-      if (!Files.isDirectory(dir) || !lock(dir)) {
+      Files.createDirectories(dir);
+      if (!lock(dir)) {
         return new Loaded(List.of(), List.of());
       }
       return read(dir);
-    }, false);
+    }, false).recover(error -> {
+      // A sink.dir that cannot be read or made fails each job as it starts, as before; the node starts.
+      LOG.log(System.Logger.Level.ERROR, "cannot read back the jobs of " + settings.sinkDir() + ": " + error.getMessage());
+      return Future.succeededFuture(new Loaded(List.of(), List.of()));
+    });
   }
 
   private boolean lock(Path dir) throws IOException {

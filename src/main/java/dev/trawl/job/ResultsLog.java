@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.vertx.core.json.JsonObject;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
@@ -50,21 +49,64 @@ final class ResultsLog {
     }
     long whole = cutToWholeLines(path);
     Reader reader = new Reader();
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
-      long position = 0;
-      for (byte[] line = readLine(in); line != null; line = readLine(in)) {
-        if (!reader.take(line)) {
-          // Not a result line (a damaged file): it and what follows are done again.
-          truncate(path, position);
-          break;
-        }
-        position += line.length + 1;
-        if (position >= whole) {
-          break;
-        }
-      }
+    long damagedAt = -1;
+    try (InputStream in = Files.newInputStream(path)) {
+      damagedAt = new Lines(in, whole).forEach(reader::take);
+    }
+    if (damagedAt >= 0) {
+      // Not a result line (a damaged file): it and what follows are done again.
+      truncate(path, damagedAt);
     }
     return reader.progress();
+  }
+
+  /** What takes each line: false when the line is not a result line. */
+  private interface LineTaker {
+    boolean take(byte[] bytes, int offset, int length);
+  }
+
+  /** The whole lines of a stream, read 64 KiB at a time; a line longer than that is gathered. */
+  private static final class Lines {
+    private final InputStream in;
+    private final long whole;
+
+    Lines(InputStream in, long whole) {
+      this.in = in;
+      this.whole = whole;
+    }
+
+    /** Gives each line to {@code taker}; returns where the first line it refused starts, or -1. */
+    long forEach(LineTaker taker) throws IOException {
+      byte[] chunk = new byte[1 << 16];
+      java.io.ByteArrayOutputStream longLine = new java.io.ByteArrayOutputStream();
+      long position = 0;
+      long lineStart = 0;
+      for (int read = in.read(chunk); read > 0 && position < whole; read = in.read(chunk)) {
+        int start = 0;
+        for (int i = 0; i < read; i++) {
+          if (chunk[i] != '\n') {
+            continue;
+          }
+          boolean taken;
+          if (longLine.size() == 0) {
+            taken = taker.take(chunk, start, i - start);
+          } else {
+            longLine.write(chunk, start, i - start);
+            byte[] line = longLine.toByteArray();
+            longLine.reset();
+            taken = taker.take(line, 0, line.length);
+          }
+          if (!taken) {
+            return lineStart;
+          }
+          lineStart = position + i + 1;
+          start = i + 1;
+        }
+        longLine.write(chunk, start, read - start);
+        position += read;
+      }
+      return -1;
+    }
   }
 
   /** Cuts the file after its last newline; returns its new length. */
@@ -99,19 +141,6 @@ final class ResultsLog {
     }
   }
 
-  private static byte[] readLine(InputStream in) throws IOException {
-    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(512);
-    int b = in.read();
-    if (b < 0) {
-      return null;
-    }
-    while (b >= 0 && b != '\n') {
-      line.write(b);
-      b = in.read();
-    }
-    return line.toByteArray();
-  }
-
   /** Counts lines, reading of each only the fields it needs (bodies and data are skipped). */
   private static final class Reader {
     private final BitSet done = new BitSet();
@@ -123,10 +152,10 @@ final class ResultsLog {
     private JsonObject first;
     private JsonObject firstError;
 
-    boolean take(byte[] line) {
+    boolean take(byte[] bytes, int offset, int length) {
       Line parsed;
       try {
-        parsed = parse(line);
+        parsed = parse(bytes, offset, length);
       } catch (IOException | RuntimeException e) {
         return false;
       }
@@ -166,9 +195,9 @@ final class ResultsLog {
     String message;
   }
 
-  private static Line parse(byte[] bytes) throws IOException {
+  private static Line parse(byte[] bytes, int offset, int length) throws IOException {
     Line line = new Line();
-    try (JsonParser parser = JSON.createParser(bytes)) {
+    try (JsonParser parser = JSON.createParser(bytes, offset, length)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         return line;
       }

@@ -230,4 +230,77 @@ class JobRunTest {
         {"seq": 1, "index": 2, "url": "http://a.test/2", "status": 200}"""),
       run.summary().getJsonObject("winner"));
   }
+
+  // ---- resumed after a restart -------------------------------------------------------------------
+
+  private static JobRun resumed(String mode, JsonObject state, ResultsLog.Progress progress, JobStore.Journal journal) {
+    JobRun fresh = run(mode, 10);
+    JsonObject record = new JsonObject().put("id", "job-1").put("output", "results/job-1.jsonl").put("total", 10);
+    return JobRun.resumed("node-b", fresh.spec(), record, state, progress, journal, null);
+  }
+
+  private static ResultsLog.Progress progress(long ok, long failed, JsonObject first, JsonObject firstOk, int... done) {
+    java.util.BitSet set = new java.util.BitSet();
+    for (int index : done) {
+      set.set(index);
+    }
+    return new ResultsLog.Progress(set, ok + failed, ok, failed, 0, firstOk, first, null);
+  }
+
+  @Test
+  void aResumedJobCountsItsFileAndWhatWasInFlightAndKeepsWhenItStarted() {
+    java.util.BitSet started = new java.util.BitSet();
+    started.set(0, 5); // 0..4 started, 0..2 have their line: 3 and 4 were in flight
+    JsonObject state = new JsonObject().put("startedAt", STARTED_AT).put("resumed", 1).put("refetched", 2)
+      .put("deadlineAt", 1_234L);
+    JobRun run = resumed("join", state, progress(3, 0, null, null, 0, 1, 2), new JobStore.Journal(started,
+      List.of("10\t1\thttp://a.test/found")));
+    run.start();
+
+    JsonObject summary = run.summary();
+    assertEquals(11, summary.getLong("total"), "the page the crawl had found is one more request");
+    assertEquals(3, summary.getLong("done"));
+    assertEquals(3, run.nextSeq(), "seq goes on after the file's last line");
+    assertEquals(4, summary.getLong("refetched"), "2 before, 2 in flight at the stop");
+    assertEquals(2, summary.getInteger("resumed"));
+    assertEquals(STARTED_AT, summary.getString("startedAt"));
+    assertEquals(1_234L, run.deadlineAt(), "the deadline stays where it was fixed at the first start");
+    assertEquals(2, run.durableState().getInteger("resumed"));
+  }
+
+  @Test
+  void aDecisionTakenBeforeTheStopIsTakenAgain() {
+    JsonObject ok = new JsonObject().put("seq", 0).put("index", 3);
+    JobRun any = resumed("any", new JsonObject(), progress(1, 0, ok, ok, 3), JobStore.Journal.none());
+    any.start();
+    assertEquals(JobState.SUCCEEDED, any.endDecided().result(), "any: an ok line decided it");
+    assertEquals(ok, any.summary().getJsonObject("winner"));
+
+    JsonObject failedFirst = new JsonObject().put("seq", 0).put("index", 1);
+    JobRun first = resumed("first", new JsonObject(), progress(1, 1, failedFirst, ok, 1, 3), JobStore.Journal.none());
+    assertEquals(JobState.FAILED, first.endDecided().result(), "first: the first line failed");
+
+    JobRun cancelled = resumed("join", new JsonObject().put("endState", "cancelled"), progress(0, 0, null, null),
+      JobStore.Journal.none());
+    assertEquals(JobState.CANCELLED, cancelled.endDecided().result(), "a cancel stays a cancel");
+
+    JobRun open = resumed("join", new JsonObject(), progress(2, 1, failedFirst, ok, 1, 3, 4), JobStore.Journal.none());
+    assertEquals(false, open.endDecided().isComplete(), "join: nothing decided until every request settles");
+  }
+
+  @Test
+  void aPausedJobSaysSoUntilResumedAndAnEndedOneCannotBePaused() {
+    JobRun run = run("join", 2);
+    assertEquals(true, run.pause());
+    assertEquals("paused", run.summary().getString("state"), "paused while queued");
+    assertEquals(false, run.pause(), "paused already");
+    run.start();
+    assertEquals("paused", run.summary().getString("state"));
+    assertEquals(true, run.unpause());
+    assertEquals("running", run.summary().getString("state"));
+    assertEquals(false, run.unpause(), "not paused");
+    run.stop(JobState.CANCELLED);
+    run.beginEnding(JobState.CANCELLED);
+    assertEquals(false, run.pause(), "its end is decided");
+  }
 }
