@@ -65,7 +65,7 @@ class DurableJobsIT {
       .put("jobs", new JsonObject().put("requestsFileDir", dir.toString()).put("stopGraceMs", 5000))
       .put("retry", new JsonObject().put("attempts", 1))
       .put("sink", new JsonObject().put("dir", dir.resolve("data").toString()).put("flushMs", 100));
-    NodeProcess node = new NodeProcess(client, config);
+    NodeProcess node = new NodeProcess(client, config, dir.resolve("node-" + nodes.size() + ".log"));
     nodes.add(node);
     return node;
   }

@@ -9,6 +9,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.CopyOptions;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.json.JsonObject;
 
@@ -284,7 +285,7 @@ public class SinkVerticle extends VerticleBase {
     Future<Void> closed = closeFiles(open).compose(v -> cutToWholeLines(open));
     // Without a summary the job was stopped to be resumed: its files stay as they are.
     open.closing = (summary == null ? closed
-      : closed.compose(v -> vertx.fileSystem().writeFile(summaryPath(open.path), summaryBytes(open, summary))))
+      : closed.compose(v -> writeSummary(summaryPath(open.path), summaryBytes(open, summary))))
       .andThen(v -> files.remove(jobId));
     open.closing
       .onSuccess(v -> {
@@ -304,6 +305,16 @@ public class SinkVerticle extends VerticleBase {
       .compose(v -> open.file.close().recover(error -> failed(open, open.completeLength(), error)));
     return open.journal == null ? results
       : results.compose(v -> open.journal.close().recover(error -> Future.succeededFuture()));
+  }
+
+  /**
+   * Written beside, then renamed: the summary is there whole or not at all, even after a kill, for
+   * it is what says a job has ended when the node starts again.
+   */
+  private Future<Void> writeSummary(String path, Buffer summary) {
+    String temporary = path + ".tmp";
+    return vertx.fileSystem().writeFile(temporary, summary)
+      .compose(v -> vertx.fileSystem().move(temporary, path, new CopyOptions().setReplaceExisting(true).setAtomicMove(true)));
   }
 
   /** The first failure of a file is its reason; the lines before {@code wholeLength} are written. */

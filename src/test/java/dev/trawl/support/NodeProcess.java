@@ -6,6 +6,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,11 +24,14 @@ public final class NodeProcess implements AutoCloseable {
   private final JsonObject config;
   private final WebClient client;
   private final int port;
+  /** The node's stderr, every start appended: what a failing test shows. */
+  private final Path log;
   private Process process;
 
   /** A node on a free loopback port with {@code config} (its {@code http.port} is set here). */
-  public NodeProcess(WebClient client, JsonObject config) {
+  public NodeProcess(WebClient client, JsonObject config, Path log) {
     this.client = client;
+    this.log = log;
     this.port = Processes.freePort();
     this.config = config.copy();
     JsonObject http = this.config.getJsonObject("http", new JsonObject());
@@ -38,8 +42,16 @@ public final class NodeProcess implements AutoCloseable {
   public NodeProcess start() throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
       "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString(), "-conf", config.encode()));
-    process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    Processes.awaitReady(process);
+    long before = Files.exists(log) ? Files.size(log) : 0;
+    process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+      .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.readString(log).substring((int) before).contains("trawl: ready")) {
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError("the node did not get ready:\n" + tail());
+      }
+      Await.pause(50);
+    }
     return this;
   }
 
@@ -79,10 +91,28 @@ public final class NodeProcess implements AutoCloseable {
     return client.get(port, "127.0.0.1", path).send().await();
   }
 
-  /** Waits for the job's end and returns its final summary. */
+  /** Waits for the job's end (at most 90 s, then fails with the node's log) and returns its final summary. */
   public JsonObject awaitEnd(String id) {
-    Await.until(() -> summary(id).getString("endedAt") != null);
-    return summary(id);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    JsonObject summary = summary(id);
+    while (summary.getString("endedAt") == null) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("job " + id + " did not end: " + summary + "\nnode log:\n" + tail());
+      }
+      Await.pause(50);
+      summary = summary(id);
+    }
+    return summary;
+  }
+
+  /** The last lines the node wrote on stderr. */
+  public String tail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
   }
 
   @Override
