@@ -142,7 +142,7 @@ def main():
         procs.append(start(["java", "-jar", JAR, "site", "--port", str(slow_port), "--products", str(n),
                             "--latency-ms", str(args.latency_ms)], "products at", f"{work}/slow.log"))
         conf = {"http": {"port": api_port, "host": "127.0.0.1"}, "sink": {"dir": f"{work}/data"},
-                "fetch": {"blockPrivateNetworks": False, "robots": "ignore", "perHostPool": 512},
+                "politeness": {"perHost": 100000, "adaptive": False}, "fetch": {"blockPrivateNetworks": False, "robots": "ignore", "perHostPool": 512},
                 "retry": {"attempts": 1}}
         service = start(["java"] + args.java_opts.split() + ["-jar", JAR, "-conf", json.dumps(conf)],
                         "trawl: ready", f"{work}/service.log")

@@ -43,7 +43,7 @@ def free_port():
 
 api = free_port()
 conf = {"http": {"host": "127.0.0.1", "port": api}, "sink": {"dir": work, "flushMs": 100},
-        "fetch": {"blockPrivateNetworks": False, "robots": "ignore"}, "retry": {"attempts": 1}}
+        "politeness": {"perHost": 100000, "adaptive": False}, "fetch": {"blockPrivateNetworks": False, "robots": "ignore"}, "retry": {"attempts": 1}}
 open(f"{work}/conf.json", "w").write(json.dumps(conf))
 log = open(f"{work}/node.log", "w")
 node = subprocess.Popen(["java", *java_opts, "-jar", jar, "-conf", f"{work}/conf.json"], stdout=log, stderr=log)

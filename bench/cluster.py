@@ -62,7 +62,7 @@ class Cluster:
         for i in range(count):
             name = f"n{i + 1}"
             conf = {"node": {"id": name}, "http": {"host": "127.0.0.1", "port": API_BASE + i},
-                    "fetch": {"blockPrivateNetworks": False, "maxInFlight": self.max_in_flight},
+                    "politeness": {"perHost": 100000, "adaptive": False}, "fetch": {"blockPrivateNetworks": False, "maxInFlight": self.max_in_flight},
                     "retry": {"attempts": 1}, "sink": {"dir": os.path.join(self.work, "data-" + name)}}
             cmd = JAVA + [f"-Dvertx.hazelcast.config={self.xml}", "-jar", JAR] + \
                 (["-cluster"] if clustered else []) + ["-conf", json.dumps(conf)]

@@ -20,7 +20,7 @@ SITE=$!
 trap 'kill $SITE 2>/dev/null || true' EXIT
 until grep -q "products at" "$WORK/site.log" 2>/dev/null; do sleep 0.2; done
 
-echo '{"fetch":{"blockPrivateNetworks":false},"retry":{"attempts":1}}' > "$WORK/conf.json"
+echo '{"politeness":{"perHost":100000,"adaptive":false},"fetch":{"blockPrivateNetworks":false},"retry":{"attempts":1}}' > "$WORK/conf.json"
 python3 - "$WORK" "$N" "$LINES" "$PORT" <<'PY'
 import json, sys
 work, n, lines, port = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]

@@ -14,7 +14,7 @@ SITE=$!
 trap 'kill $SITE 2>/dev/null || true' EXIT
 until grep -q "products at" "$WORK/site.log" 2>/dev/null; do sleep 0.2; done
 
-echo '{"fetch":{"blockPrivateNetworks":false},"retry":{"attempts":1}}' > "$WORK/conf.json"
+echo '{"politeness":{"perHost":100000,"adaptive":false},"fetch":{"blockPrivateNetworks":false},"retry":{"attempts":1}}' > "$WORK/conf.json"
 cat > "$WORK/crawl.json" <<JSON
 {"name": "crawl", "requests": ["http://127.0.0.1:$PORT/"],
  "follow": {"maxDepth": 1000, "maxPages": 10000000},

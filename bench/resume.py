@@ -37,7 +37,7 @@ def api(path, body=None):
 
 def service(work, java_opts):
     conf = {"http": {"port": API_PORT, "host": "127.0.0.1"}, "sink": {"dir": f"{work}/data"},
-            "fetch": {"blockPrivateNetworks": False, "robots": "ignore"}, "retry": {"attempts": 1},
+            "politeness": {"perHost": 100000, "adaptive": False}, "fetch": {"blockPrivateNetworks": False, "robots": "ignore"}, "retry": {"attempts": 1},
             "jobs": {"requestsFileDir": work}}
     started = time.time()
     proc = bench.start(["java"] + java_opts.split() + ["-jar", bench.JAR, "-conf", json.dumps(conf)],

@@ -138,6 +138,7 @@ class CliIT {
     int port = Processes.freePort();
     JsonObject conf = new JsonObject()
       .put("http", new JsonObject().put("port", port).put("host", "127.0.0.1"))
+      .put("politeness", new JsonObject().put("perHost", 100_000).put("adaptive", false))
       .put("fetch", new JsonObject().put("blockPrivateNetworks", false))
       .put("jobs", jobs)
       .put("sink", new JsonObject().put("dir", data.toString()));
@@ -198,7 +199,8 @@ class CliIT {
   }
 
   private Path testConfig() throws IOException {
-    return write("test-config.json", new JsonObject().put("fetch", new JsonObject().put("blockPrivateNetworks", false)));
+    return write("test-config.json", new JsonObject().put("politeness", new JsonObject().put("perHost", 100_000).put("adaptive", false))
+      .put("fetch", new JsonObject().put("blockPrivateNetworks", false)));
   }
 
   private Path write(String name, JsonObject json) throws IOException {

@@ -129,6 +129,7 @@ class ClusterProcessIT {
     JsonObject config = new JsonObject()
       .put("node", new JsonObject().put("id", name))
       .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
+      .put("politeness", new JsonObject().put("perHost", 100_000).put("adaptive", false))
       .put("fetch", new JsonObject().put("blockPrivateNetworks", false).put("robots", "ignore"))
       .put("retry", new JsonObject().put("attempts", 1))
       .put("sink", new JsonObject().put("dir", dir.resolve("data-" + name).toString()).put("flushMs", 100));

@@ -61,6 +61,7 @@ class DurableJobsIT {
 
   private NodeProcess node() {
     JsonObject config = new JsonObject()
+      .put("politeness", new JsonObject().put("perHost", 100_000).put("adaptive", false))
       .put("fetch", new JsonObject().put("blockPrivateNetworks", false).put("robots", "ignore"))
       .put("jobs", new JsonObject().put("requestsFileDir", dir.toString()).put("stopGraceMs", 5000))
       .put("retry", new JsonObject().put("attempts", 1))
@@ -245,7 +246,8 @@ class DurableJobsIT {
     Files.writeString(jobFile, slowJob("cli", 200, 40).encode());
     Path out = dir.resolve("out");
     Path conf = dir.resolve("cli.json");
-    Files.writeString(conf, new JsonObject().put("fetch", new JsonObject().put("blockPrivateNetworks", false)
+    Files.writeString(conf, new JsonObject().put("politeness", new JsonObject().put("perHost", 100_000).put("adaptive", false))
+      .put("fetch", new JsonObject().put("blockPrivateNetworks", false)
       .put("robots", "ignore")).encode());
     Process first = cli(jobFile, out, conf);
     Await.until(() -> resultLines(out) >= 60);

@@ -73,6 +73,13 @@ public class ApiVerticle extends VerticleBase {
     router.delete("/jobs/:id").handler(this::cancel);
     router.post("/jobs/:id/pause").handler(ctx -> jobCall(ctx, Addresses.JOBS_PAUSE));
     router.post("/jobs/:id/resume").handler(ctx -> jobCall(ctx, Addresses.JOBS_RESUME));
+    router.get("/hosts").handler(this::hosts);
+    router.get("/hosts/:host").handler(ctx -> hostCall(ctx, Addresses.HOSTS_GET, new JsonObject()));
+    router.put("/hosts/:host").handler(this::requireJson);
+    router.put("/hosts/:host").handler(this::boundBodyTime);
+    router.put("/hosts/:host").handler(BodyHandler.create(false).setBodyLimit(Math.min(settings.maxBodyBytes(), 65_536)));
+    router.put("/hosts/:host").handler(this::setHost);
+    router.delete("/hosts/:host").handler(ctx -> hostCall(ctx, Addresses.HOSTS_CLEAR, new JsonObject()));
     router.route().failureHandler(this::failure);
     router.errorHandler(404, ctx -> json(ctx, 404, new JsonObject().put("error", "no such resource")));
     router.errorHandler(405, ctx -> json(ctx, 405, new JsonObject().put("error", "method not allowed")));
@@ -210,6 +217,50 @@ public class ApiVerticle extends VerticleBase {
 
   private void cancel(RoutingContext ctx) {
     jobCall(ctx, Addresses.JOBS_CANCEL);
+  }
+
+  /** {@code GET /hosts?limit=N}: hosts active lately, most active first. */
+  private void hosts(RoutingContext ctx) {
+    String param = ctx.request().getParam("limit");
+    int limit;
+    try {
+      limit = param == null ? 100 : Integer.parseInt(param);
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > 10_000) {
+      problems(ctx, "invalid query", new JsonArray().add("limit must be a whole number from 1 to 10000"));
+      return;
+    }
+    bus.<JsonObject>request(here(Addresses.HOSTS_LIST), new JsonObject().put("limit", limit))
+      .onSuccess(reply -> json(ctx, 200, reply.body()))
+      .onFailure(error -> replyFailure(ctx, error));
+  }
+
+  private void setHost(RoutingContext ctx) {
+    JsonObject change;
+    try {
+      change = ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      problems(ctx, "the body is not a JSON object", new JsonArray().add(Messages.brief(e.getMessage())));
+      return;
+    }
+    if (change == null) {
+      problems(ctx, "the body is not a JSON object", new JsonArray().add("empty body"));
+      return;
+    }
+    if (change.containsKey("host")) {
+      problems(ctx, "invalid host setting", new JsonArray().add("the host is named by the path, not the body"));
+      return;
+    }
+    hostCall(ctx, Addresses.HOSTS_SET, change);
+  }
+
+  /** A call about one host ({@code host:port} in the path): 200 and its state. */
+  private void hostCall(RoutingContext ctx, String address, JsonObject call) {
+    bus.<JsonObject>request(here(address), call.copy().put("host", ctx.pathParam("host")))
+      .onSuccess(reply -> json(ctx, 200, reply.body()))
+      .onFailure(error -> replyFailure(ctx, error));
   }
 
   /** A call about one job ({@code cancel}, {@code pause}, {@code resume}): 200 and its summary. */

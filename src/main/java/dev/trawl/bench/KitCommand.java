@@ -78,6 +78,8 @@ public final class KitCommand {
       .put("maxInFlight", Math.max(config.getJsonObject("fetch").getInteger("maxInFlight"), args.concurrency() * 2))
       .put("perHostPool", Math.max(args.concurrency(), 1));
     config.getJsonObject("sink").put("dir", work.toString());
+    // The kit's peers run C requests at once at its one host: the host's shared limit is C too.
+    config.getJsonObject("politeness").put("perHost", Math.max(args.concurrency(), 1)).put("adaptive", false);
     return config;
   }
 

@@ -3,6 +3,17 @@ package dev.trawl.bus;
 /** Every event-bus address Trawl uses, in one place (see SPEC "Event bus"). */
 public final class Addresses {
 
+  /** Hosts active lately: request {@code {"limit"}}, reply {@code {"hosts": [state, …]}}, most active first. */
+  public static final String HOSTS_LIST = "trawl.hosts.list";
+  /** One host's shared state: request {@code {"host"}} ({@code host:port}), reply the state or fail 404. */
+  public static final String HOSTS_GET = "trawl.hosts.get";
+  /** A run-time override: request {@code {"host", "perHost"?, "delayMs"?, "paused"?}}, reply the state; 400 when invalid. */
+  public static final String HOSTS_SET = "trawl.hosts.set";
+  /** Drops a host's run-time override: request {@code {"host"}}, reply the state. */
+  public static final String HOSTS_CLEAR = "trawl.hosts.clear";
+  /** Published to every node: {@code {"host", "set": {...}}} or {@code {"host", "clear": true}}. */
+  public static final String HOSTS_OVERRIDE = "trawl.hosts.override";
+
   /** Submit a job: request a job JSON, reply {@code {"id"}} or fail with 400 and the problems, 429 when full. */
   public static final String JOBS_SUBMIT = "trawl.jobs.submit";
   /** Get one summary: request {@code {"id"}}, reply the summary or fail with 404. */

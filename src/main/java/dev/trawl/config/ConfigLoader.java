@@ -76,12 +76,17 @@ public final class ConfigLoader {
     return config;
   }
 
+  /** Objects whose keys are names, not config keys: taken whole. */
+  private static final java.util.Set<String> FREE_KEYS = java.util.Set.of("politeness.hosts");
+
   private static void mergeInto(JsonObject target, JsonObject given, String prefix, List<String> problems) {
     for (String key : given.fieldNames()) {
       String path = prefix + key;
       Object value = given.getValue(key);
       if (!target.containsKey(key)) {
         problems.add("unknown key " + path);
+      } else if (FREE_KEYS.contains(path) && value instanceof JsonObject free) {
+        target.put(key, free.copy()); // its keys are names (hosts), checked by TrawlConfig
       } else if (target.getValue(key) instanceof JsonObject section) {
         if (value instanceof JsonObject nested) {
           mergeInto(section, nested, path + ".", problems);

@@ -127,6 +127,11 @@ public final class TrawlConfig {
     return section("jobs").getLong("stopGraceMs");
   }
 
+  /** The {@code politeness} section: host limits shared by every job. */
+  public JsonObject politeness() {
+    return section("politeness");
+  }
+
   public int keepFinishedJobs() {
     return section("jobs").getInteger("keepFinished");
   }
@@ -187,6 +192,10 @@ public final class TrawlConfig {
     requireAtLeast(problems, "jobs.maxConcurrent", maxConcurrentJobs(), 1);
     requireAtLeast(problems, "jobs.keepFinished", keepFinishedJobs(), 0);
     requireAtLeast(problems, "jobs.stopGraceMs", stopGraceMs(), 0);
+    requireAtLeast(problems, "politeness.perHost", politeness().getInteger("perHost"), 1);
+    requireAtLeast(problems, "politeness.perHostDelayMs", politeness().getLong("perHostDelayMs"), 0);
+    requireAtLeast(problems, "politeness.maxDelayMs", politeness().getLong("maxDelayMs"), 0);
+    problems.addAll(PolitenessSettings.problemsOf(politeness().getJsonObject("hosts")));
     requireAtLeast(problems, "queue.capacity", queueCapacity(), 0);
     requireAtLeast(problems, "sink.flushMs", sinkFlushMs(), 1);
     requireAtLeast(problems, "cluster.heartbeatMs", heartbeatMs(), 10);

@@ -329,8 +329,8 @@ final class Crawl implements RequestSource {
     engine.fetchSitemap(run, url, headers).onComplete(reply -> {
       sitemapsFetching--;
       sitemapsInFlight--;
-      politeness.finished(host, System.nanoTime());
       FetchOutcome read = reply.succeeded() ? reply.result() : null;
+      politeness.finished(host, System.nanoTime(), read);
       if (read != null && read.ok() && !run.endIsDecided()) {
         fromSitemap(read.discovered());
         read.sitemaps().forEach(this::readSitemap);

@@ -33,6 +33,7 @@ final class Engine {
   private final ResultRecorder recorder;
   private final Pump pump;
   private final JobStore store;
+  private final HostLimits hosts;
   private long dispatchCounter;
 
   /**
@@ -40,8 +41,9 @@ final class Engine {
    *              coordinator sends, so the node that fetches applies this node's rules, not its own
    */
   Engine(Vertx vertx, JobSettings settings, FetchSettings fetch, Dispatcher dispatcher, JobMetrics metrics,
-         JobStore store) {
+         JobStore store, HostLimits hosts) {
     this.store = store;
+    this.hosts = hosts;
     this.vertx = vertx;
     this.settings = settings;
     this.guard = FetchGuard.of(fetch);
@@ -78,6 +80,11 @@ final class Engine {
 
   ResultRecorder recorder() {
     return recorder;
+  }
+
+  /** The hosts' limits, shared by every job ({@code politeness}). */
+  HostLimits hosts() {
+    return hosts;
   }
 
   /** Where job state is kept ({@code jobs.durable}). */

@@ -6,6 +6,8 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.function.BiPredicate;
+import java.util.function.ToLongFunction;
 
 /**
  * A job's per-host politeness: at most {@code perHost} tries in flight to one host, and at least
@@ -74,12 +76,17 @@ final class HostGate<T> {
 
   /** A parked request whose host allows a start now, or null. */
   T pollStartable(long now) {
+    return pollStartable(now, (host, at) -> true);
+  }
+
+  /** A parked request whose host this gate and {@code alsoAllows} (the host's shared limits) let start now, or null. */
+  T pollStartable(long now, BiPredicate<String, Long> alsoAllows) {
     if (parked == 0) {
       return null;
     }
     for (Map.Entry<String, Host<T>> entry : hosts.entrySet()) {
       Host<T> h = entry.getValue();
-      if (!h.parked.isEmpty() && mayStart(entry.getKey(), now)) {
+      if (!h.parked.isEmpty() && mayStart(entry.getKey(), now) && alsoAllows.test(entry.getKey(), now)) {
         parked--;
         return h.parked.poll();
       }
@@ -117,11 +124,23 @@ final class HostGate<T> {
    * passed), or -1 if none is. A host nothing has started to yet is not held by a gap.
    */
   long nextStartNanos(long now) {
+    return nextStartNanos(now, host -> -1);
+  }
+
+  /**
+   * As {@link #nextStartNanos(long)}, with the hosts' shared limits: {@code sharedAt} gives when a
+   * host's shared limits let it start by time (-1 when they do not hold it by time).
+   */
+  long nextStartNanos(long now, ToLongFunction<String> sharedAt) {
     long earliest = -1;
-    for (Host<T> h : hosts.values()) {
-      boolean heldByGap = h.lastStartNanos != NEVER && (perHost == 0 || h.inFlight < perHost);
-      if (!h.parked.isEmpty() && heldByGap) {
-        long at = h.lastStartNanos + gapOf(h);
+    for (Map.Entry<String, Host<T>> entry : hosts.entrySet()) {
+      Host<T> h = entry.getValue();
+      if (h.parked.isEmpty() || perHost != 0 && h.inFlight >= perHost) {
+        continue; // nothing waits, or a finished try of this job wakes it
+      }
+      long own = h.lastStartNanos == NEVER ? -1 : h.lastStartNanos + gapOf(h);
+      long at = Math.max(own, sharedAt.applyAsLong(entry.getKey()));
+      if (at >= 0) {
         earliest = earliest == -1 ? at : Math.min(earliest, at);
       }
     }

@@ -6,8 +6,10 @@ import dev.trawl.cluster.Members;
 import dev.trawl.config.ClusterSettings;
 import dev.trawl.config.FetchSettings;
 import dev.trawl.config.JobSettings;
+import dev.trawl.config.PolitenessSettings;
 import dev.trawl.config.TrawlConfig;
 import dev.trawl.fetch.FetchRequest;
+import dev.trawl.web.HostKey;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -45,6 +47,7 @@ public class JobCoordinatorVerticle extends VerticleBase {
   private Admission admission;
   private JobCalls calls;
   private JobStore store;
+  private HostLimits hosts;
   /** The runners of the jobs running here (paused ones too), by job id. */
   private final Map<String, JobRunner> runners = new HashMap<>();
 
@@ -59,7 +62,8 @@ public class JobCoordinatorVerticle extends VerticleBase {
     JobMetrics metrics = new JobMetrics();
     Dispatcher dispatcher = new Dispatcher(bus, members, this::onRefetch, this::stillWanted);
     store = new JobStore(vertx, settings);
-    engine = new Engine(vertx, settings, FetchSettings.from(cfg), dispatcher, metrics, store);
+    hosts = new HostLimits(PolitenessSettings.from(cfg));
+    engine = new Engine(vertx, settings, FetchSettings.from(cfg), dispatcher, metrics, store, hosts);
     directory = new JobDirectory(vertx);
     admission = new Admission(vertx, settings, table, directory, this::occupied);
     calls = new JobCalls(bus, self, members, table, directory);
@@ -68,6 +72,10 @@ public class JobCoordinatorVerticle extends VerticleBase {
     metrics.gauge("trawl.fetch.in.flight", "Requests handed to fetchers and not answered yet", dispatcher::inFlight);
     metrics.gauge("trawl.fetch.refetched", "Tries fetched again because the node fetching them was lost",
       dispatcher::resent);
+    metrics.gauge("trawl.hosts.held", "Hosts holding tries back now: at their concurrency, paused, or within a Retry-After",
+      hosts::held);
+    metrics.gauge("trawl.hosts.throttled", "Hosts the adaptive politeness has slowed below their configured values",
+      hosts::throttled);
     metrics.gauge("trawl.cluster.nodes", "Trawl nodes this node knows to be alive", () -> members.aliveIds().size());
     return resumeStored().compose(v -> Future.all(consumers())).compose(v -> members.start())
       .onSuccess(v -> startQueued());
@@ -87,6 +95,12 @@ public class JobCoordinatorVerticle extends VerticleBase {
     serve(consumers, Addresses.JOBS_PAUSE, message -> answer(message, calls.onJob(message, Addresses.JOBS_PAUSE, this::pause)));
     serve(consumers, Addresses.JOBS_RESUME, message -> answer(message, calls.onJob(message, Addresses.JOBS_RESUME, this::resume)));
     serve(consumers, Addresses.JOBS_LIST, message -> answer(message, calls.list(message)));
+    serve(consumers, Addresses.HOSTS_LIST, message -> answer(message, Future.succeededFuture(new JsonObject()
+      .put("hosts", hosts.list(limitOf(message.body()))))));
+    serve(consumers, Addresses.HOSTS_GET, message -> answer(message, hostState(message.body())));
+    serve(consumers, Addresses.HOSTS_SET, message -> answer(message, setHost(message.body())));
+    serve(consumers, Addresses.HOSTS_CLEAR, message -> answer(message, clearHost(message.body())));
+    consumers.add(bus.<JsonObject>consumer(Addresses.HOSTS_OVERRIDE, message -> onOverride(message.body())).completion());
     consumers.add(bus.<JsonObject>localConsumer(Addresses.NODE_DRAIN, this::onDrain).completion());
     consumers.add(bus.<JsonObject>localConsumer(Addresses.NODE_MEMBERS,
       message -> message.reply(new JsonObject().put("nodes", new JsonArray(members.aliveIds())))).completion());
@@ -116,6 +130,68 @@ public class JobCoordinatorVerticle extends VerticleBase {
     members.stop();
     store.close();
     return Future.succeededFuture();
+  }
+
+  // ---- hosts -----------------------------------------------------------------------------------
+
+  private static int limitOf(JsonObject call) {
+    Object limit = call == null ? null : call.getValue("limit");
+    return limit instanceof Number n ? (int) Math.max(1, Math.min(10_000, n.longValue())) : 100;
+  }
+
+  private Future<JsonObject> hostState(JsonObject call) {
+    String host = call == null ? null : call.getString("host");
+    JsonObject state = host == null ? null : hosts.state(host);
+    return state != null ? Future.succeededFuture(state)
+      : Future.failedFuture(Rejection.notFound("no host " + host + " seen lately").asFailure());
+  }
+
+  /** A run-time override, for every node of the cluster: published, and applied here as it arrives. */
+  private Future<JsonObject> setHost(JsonObject call) {
+    String host = call == null ? null : call.getString("host");
+    JsonObject change = call == null ? new JsonObject() : call.copy();
+    change.remove("host");
+    change.remove("forwarded");
+    List<String> problems = new ArrayList<>(PolitenessSettings.problemsOfOverride(change, "host"));
+    if (host == null || !HostKey.isHostPort(host)) {
+      problems.add(0, "the host must be written host:port");
+    }
+    if (change.isEmpty()) {
+      problems.add("give at least one of perHost, delayMs, paused");
+    }
+    if (!problems.isEmpty()) {
+      return Future.failedFuture(Rejection.invalid("invalid host setting", problems).asFailure());
+    }
+    hosts.set(host, PolitenessSettings.HostOverride.of(change));
+    bus.publish(Addresses.HOSTS_OVERRIDE, new JsonObject().put("host", host).put("set", change).put("from", self));
+    engine.pump();
+    return Future.succeededFuture(hosts.state(host));
+  }
+
+  private Future<JsonObject> clearHost(JsonObject call) {
+    String host = call == null ? null : call.getString("host");
+    if (host == null || !HostKey.isHostPort(host)) {
+      return Future.failedFuture(Rejection.invalid("invalid host", List.of("the host must be written host:port")).asFailure());
+    }
+    hosts.clear(host);
+    bus.publish(Addresses.HOSTS_OVERRIDE, new JsonObject().put("host", host).put("clear", true).put("from", self));
+    engine.pump();
+    JsonObject state = hosts.state(host);
+    return Future.succeededFuture(state != null ? state : new JsonObject().put("host", host));
+  }
+
+  /** Another node's override (this node's own was applied when it was made). */
+  private void onOverride(JsonObject change) {
+    if (self.equals(change.getString("from"))) {
+      return;
+    }
+    String host = change.getString("host");
+    if (change.getBoolean("clear", false)) {
+      hosts.clear(host);
+    } else {
+      hosts.set(host, PolitenessSettings.HostOverride.of(change.getJsonObject("set")));
+    }
+    engine.pump();
   }
 
   // ---- the cluster -----------------------------------------------------------------------------

@@ -49,7 +49,7 @@ final class JobRunner implements Pump.Lane {
     this.engine = engine;
     this.run = run;
     this.tries = new Tries(engine, run);
-    this.politeness = new Politeness(run.spec(), engine.robots());
+    this.politeness = new Politeness(run.spec(), engine.robots(), engine.hosts());
     this.onSlotFreed = onSlotFreed;
   }
 
@@ -177,7 +177,7 @@ final class JobRunner implements Pump.Lane {
 
   private void onAnswer(Pending pending, Optional<FetchOutcome> answer) {
     answer.ifPresent(outcome -> {
-      politeness.finished(pending, System.nanoTime());
+      politeness.finished(pending, System.nanoTime(), outcome);
       if (suspended != null && !run.endIsDecided() && tries.retries(pending, outcome)) {
         return; // the node is stopping: the next start fetches it again
       }
@@ -290,6 +290,7 @@ final class JobRunner implements Pump.Lane {
       engine.bus().publish(Addresses.FETCH_ABORT, new JsonObject().put("jobId", run.id()));
     }
     String why = endedBefore("finished");
+    politeness.abandoned(tries.inFlightNow());
     tries.cancelAll().forEach(pending -> record(Result.cancelled(pending, why)));
     politeness.drainParked().forEach(pending -> record(Result.cancelled(pending, why)));
     engine.pump();
@@ -349,6 +350,7 @@ final class JobRunner implements Pump.Lane {
       return;
     }
     engine.vertx().cancelTimer(graceTimer);
+    politeness.abandoned(tries.inFlightNow());
     tries.cancelAll();
     journalStarts();
     engine.removeLane(this);

@@ -1,6 +1,7 @@
 package dev.trawl.job;
 
 import dev.trawl.error.ErrorKind;
+import dev.trawl.fetch.FetchOutcome;
 import dev.trawl.web.HostKey;
 import io.vertx.core.Future;
 
@@ -36,13 +37,16 @@ final class Politeness {
   private static final Park PARK = new Park();
 
   private final HostGate<Pending> gate;
+  /** The hosts' limits, shared by every job of the coordinator. */
+  private final HostLimits shared;
   private final Robots robots;
   private final boolean obeysRobots;
   /** Requests waiting for their origin's robots.txt. */
   private int robotsWaiting;
 
-  Politeness(JobSpec spec, Robots robots) {
+  Politeness(JobSpec spec, Robots robots, HostLimits shared) {
     this.robots = robots;
+    this.shared = shared;
     this.obeysRobots = spec.obeysRobots();
     this.gate = new HostGate<>(spec.limits().perHost(), spec.limits().perHostDelayMs(),
       Math.max(256, 4 * spec.limits().concurrency()));
@@ -55,7 +59,7 @@ final class Politeness {
    */
   Future<Decision> admit(Pending pending, long now) {
     if (!obeysRobots || pending.robotsChecked()) {
-      return Future.succeededFuture(gate.mayStart(pending.host(), now) ? START : PARK);
+      return Future.succeededFuture(mayStart(pending.host(), now) ? START : PARK);
     }
     robotsWaiting++;
     String url = pending.request().url();
@@ -70,6 +74,7 @@ final class Politeness {
       }
       pending.robotsAllowed();
       gate.minGap(pending.host(), verdict.crawlDelayMs());
+      shared.crawlDelay(pending.host(), verdict.crawlDelayMs());
       return PARK;
     });
   }
@@ -88,35 +93,49 @@ final class Politeness {
         return false;
       }
       gate.minGap(HostKey.of(url), verdict.crawlDelayMs());
+      shared.crawlDelay(HostKey.of(url), verdict.crawlDelayMs());
       return true;
     });
   }
 
-  /** Whether the gate lets a fetch to {@code host} start now (a sitemap's, which never parks). */
+  /** Whether the job's gate and the host's shared limits both let a fetch to {@code host} start now. */
   boolean mayStart(String host, long now) {
-    return gate.mayStart(host, now);
+    return gate.mayStart(host, now) && shared.mayStart(host, now, obeysRobots);
   }
 
-  /** When {@code host}, held back only by its gap, may start, or -1 if it is not held by a gap. */
+  /** When {@code host}, held back only by time (gaps, a Retry-After), may start, or -1 if it is not held by time. */
   long nextStartNanos(String host) {
-    return gate.nextStartNanos(host);
+    return Math.max(gate.nextStartNanos(host), shared.nextStartNanos(host, obeysRobots));
   }
 
+  /** A sitemap fetch starts. */
   void started(String host, long now) {
     gate.started(host, now);
+    shared.started(host, now);
   }
 
-  void finished(String host, long now) {
+  /** A sitemap fetch ended (its outcome, or null when it had none). */
+  void finished(String host, long now, FetchOutcome outcome) {
     gate.finished(host, now);
+    finishedShared(host, now, outcome);
+  }
+
+  private void finishedShared(String host, long now, FetchOutcome outcome) {
+    if (outcome == null) {
+      shared.released(host);
+    } else {
+      shared.finished(host, now, outcome.status(), outcome.ok() ? null : outcome.errorKind(), outcome.elapsedMs(),
+        outcome.retryAfterMs());
+    }
   }
 
   void park(Pending pending) {
     gate.park(pending.host(), pending);
   }
 
-  /** A parked request whose host allows a start now, or null. */
+  /** A parked request whose host allows a start now (the job's gate and the shared limits), or null. */
   Pending pollStartable(long now) {
-    return gate.pollStartable(now);
+    return gate.pollStartable(now, (host, at) -> shared.mayStart(host, at, obeysRobots));
   }
 
   /** As many requests wait in the gate as may: the job stops pulling its source. */
@@ -135,15 +154,23 @@ final class Politeness {
 
   void started(Pending pending, long now) {
     gate.started(pending.host(), now);
+    shared.started(pending.host(), now);
   }
 
-  void finished(Pending pending, long now) {
+  /** A try of the request ended with {@code outcome}: its slots are given back, the host learns how it went. */
+  void finished(Pending pending, long now, FetchOutcome outcome) {
     gate.finished(pending.host(), now);
+    finishedShared(pending.host(), now, outcome);
   }
 
-  /** When the earliest host held back only by its gap may start, or -1 if none is. */
+  /** Tries in flight dropped without an answer (the job ended or stops): their shared slots are given back. */
+  void abandoned(Iterable<Pending> inFlight) {
+    inFlight.forEach(pending -> shared.released(pending.host()));
+  }
+
+  /** When the earliest parked host held back only by time may start, or -1 if none is. */
   long nextStartNanos(long now) {
-    return gate.nextStartNanos(now);
+    return gate.nextStartNanos(now, host -> shared.nextStartNanos(host, obeysRobots));
   }
 
   /** Every parked request, removed (the job is ending). */

@@ -95,15 +95,25 @@ final class Pump {
     });
   }
 
+  /**
+   * Rounds of one step per job. The next round (and the next run) begins with the job after the
+   * last one that made progress: when one slot frees at a time (a host's shared limit), the jobs
+   * waiting for it take it in turn.
+   */
   private void turns() {
     boolean progressed = true;
     while (progressed && credit.getAsBoolean() && stepsThisRun < MAX_STEPS_PER_RUN) {
       progressed = false;
-      for (int i = 0; i < lanes.size() && credit.getAsBoolean(); i++) {
-        progressed |= lanes.get((rotation + i) % lanes.size()).step();
+      int size = lanes.size();
+      int start = rotation;
+      for (int i = 0; i < size && credit.getAsBoolean(); i++) {
+        int lane = (start + i) % size;
+        if (lanes.get(lane).step()) {
+          progressed = true;
+          rotation = lane + 1;
+        }
         stepsThisRun++;
       }
-      rotation++;
     }
   }
 }

@@ -138,6 +138,11 @@ final class Tries {
     return due.future();
   }
 
+  /** The requests whose try is in flight now (a copy). */
+  List<Pending> inFlightNow() {
+    return new ArrayList<>(inFlight.values());
+  }
+
   /** Every request in flight or waiting for a retry, removed: the job ends and each gets a cancelled result. */
   List<Pending> cancelAll() {
     List<Pending> cancelled = new ArrayList<>(inFlight.values());
