@@ -11,6 +11,10 @@ public final class Addresses {
   public static final String HOSTS_SET = "trawl.hosts.set";
   /** Drops a host's run-time override: request {@code {"host"}}, reply the state. */
   public static final String HOSTS_CLEAR = "trawl.hosts.clear";
+  /** At a host's owner ({@link #atNode}): a permit for one try, {@code {"host", "obeysRobots", "crawlDelayMs"}}; replied when granted. */
+  public static final String HOSTS_PERMIT = "trawl.hosts.permit";
+  /** At a host's owner, no reply: a permit given back, with how the try went ({@code status}, {@code retryAfterMs}, …) when it had an answer. */
+  public static final String HOSTS_RELEASE = "trawl.hosts.release";
   /** Published to every node: {@code {"host", "set": {...}}} or {@code {"host", "clear": true}}. */
   public static final String HOSTS_OVERRIDE = "trawl.hosts.override";
 

@@ -33,7 +33,7 @@ final class Engine {
   private final ResultRecorder recorder;
   private final Pump pump;
   private final JobStore store;
-  private final HostLimits hosts;
+  private final HostPermits hosts;
   private long dispatchCounter;
 
   /**
@@ -41,7 +41,7 @@ final class Engine {
    *              coordinator sends, so the node that fetches applies this node's rules, not its own
    */
   Engine(Vertx vertx, JobSettings settings, FetchSettings fetch, Dispatcher dispatcher, JobMetrics metrics,
-         JobStore store, HostLimits hosts) {
+         JobStore store, HostPermits hosts) {
     this.store = store;
     this.hosts = hosts;
     this.vertx = vertx;
@@ -82,8 +82,8 @@ final class Engine {
     return recorder;
   }
 
-  /** The hosts' limits, shared by every job ({@code politeness}). */
-  HostLimits hosts() {
+  /** The hosts' limits, shared by every job and every node ({@code politeness}). */
+  HostPermits hosts() {
     return hosts;
   }
 

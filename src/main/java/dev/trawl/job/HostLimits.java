@@ -216,6 +216,12 @@ final class HostLimits {
     }
   }
 
+  /** The host's Crawl-delay as this node knows it (0 when none). */
+  long crawlDelayOf(String host) {
+    Host h = hosts.get(host);
+    return h == null ? 0 : h.crawlDelayMs;
+  }
+
   private Host host(String key) {
     return hosts.computeIfAbsent(key, Host::new);
   }

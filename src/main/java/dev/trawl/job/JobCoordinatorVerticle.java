@@ -48,6 +48,7 @@ public class JobCoordinatorVerticle extends VerticleBase {
   private JobCalls calls;
   private JobStore store;
   private HostLimits hosts;
+  private HostPermits permits;
   /** The runners of the jobs running here (paused ones too), by job id. */
   private final Map<String, JobRunner> runners = new HashMap<>();
 
@@ -63,7 +64,10 @@ public class JobCoordinatorVerticle extends VerticleBase {
     Dispatcher dispatcher = new Dispatcher(bus, members, this::onRefetch, this::stillWanted);
     store = new JobStore(vertx, settings);
     hosts = new HostLimits(PolitenessSettings.from(cfg));
-    engine = new Engine(vertx, settings, FetchSettings.from(cfg), dispatcher, metrics, store, hosts);
+    Runnable[] pump = {() -> { }};
+    permits = new HostPermits(vertx, self, members, hosts, () -> pump[0].run(), ClusterSettings.from(cfg).nodeTimeoutMs());
+    engine = new Engine(vertx, settings, FetchSettings.from(cfg), dispatcher, metrics, store, permits);
+    pump[0] = engine::pump;
     directory = new JobDirectory(vertx);
     admission = new Admission(vertx, settings, table, directory, this::occupied);
     calls = new JobCalls(bus, self, members, table, directory);
@@ -98,6 +102,8 @@ public class JobCoordinatorVerticle extends VerticleBase {
     serve(consumers, Addresses.HOSTS_LIST, message -> answer(message, Future.succeededFuture(new JsonObject()
       .put("hosts", hosts.list(limitOf(message.body()))))));
     serve(consumers, Addresses.HOSTS_GET, message -> answer(message, hostState(message.body())));
+    consumers.add(bus.<JsonObject>consumer(Addresses.atNode(Addresses.HOSTS_PERMIT, self), permits::onPermit).completion());
+    consumers.add(bus.<JsonObject>consumer(Addresses.atNode(Addresses.HOSTS_RELEASE, self), permits::onRelease).completion());
     serve(consumers, Addresses.HOSTS_SET, message -> answer(message, setHost(message.body())));
     serve(consumers, Addresses.HOSTS_CLEAR, message -> answer(message, clearHost(message.body())));
     consumers.add(bus.<JsonObject>consumer(Addresses.HOSTS_OVERRIDE, message -> onOverride(message.body())).completion());
@@ -139,8 +145,23 @@ public class JobCoordinatorVerticle extends VerticleBase {
     return limit instanceof Number n ? (int) Math.max(1, Math.min(10_000, n.longValue())) : 100;
   }
 
+  /** A host's state, from the node that owns it (which counts every node's tries to it). */
   private Future<JsonObject> hostState(JsonObject call) {
     String host = call == null ? null : call.getString("host");
+    if (host != null && HostKey.isHostPort(host) && !call.getBoolean("forwarded", false)) {
+      String owner = permits.ownerOf(host);
+      if (!owner.equals(self)) {
+        return bus.<JsonObject>request(Addresses.atNode(Addresses.HOSTS_GET, owner), call.copy().put("forwarded", true))
+          .map(Message::body).recover(error -> {
+            Rejection rejection = Rejection.of(error);
+            return rejection != null ? Future.failedFuture(rejection.asFailure()) : localHostState(host);
+          });
+      }
+    }
+    return localHostState(host);
+  }
+
+  private Future<JsonObject> localHostState(String host) {
     JsonObject state = host == null ? null : hosts.state(host);
     return state != null ? Future.succeededFuture(state)
       : Future.failedFuture(Rejection.notFound("no host " + host + " seen lately").asFailure());
@@ -164,6 +185,7 @@ public class JobCoordinatorVerticle extends VerticleBase {
     }
     hosts.set(host, PolitenessSettings.HostOverride.of(change));
     bus.publish(Addresses.HOSTS_OVERRIDE, new JsonObject().put("host", host).put("set", change).put("from", self));
+    permits.changed(host);
     engine.pump();
     return Future.succeededFuture(hosts.state(host));
   }
@@ -175,6 +197,7 @@ public class JobCoordinatorVerticle extends VerticleBase {
     }
     hosts.clear(host);
     bus.publish(Addresses.HOSTS_OVERRIDE, new JsonObject().put("host", host).put("clear", true).put("from", self));
+    permits.changed(host);
     engine.pump();
     JsonObject state = hosts.state(host);
     return Future.succeededFuture(state != null ? state : new JsonObject().put("host", host));
@@ -191,6 +214,7 @@ public class JobCoordinatorVerticle extends VerticleBase {
     } else {
       hosts.set(host, PolitenessSettings.HostOverride.of(change.getJsonObject("set")));
     }
+    permits.changed(host);
     engine.pump();
   }
 

@@ -37,14 +37,14 @@ final class Politeness {
   private static final Park PARK = new Park();
 
   private final HostGate<Pending> gate;
-  /** The hosts' limits, shared by every job of the coordinator. */
-  private final HostLimits shared;
+  /** The hosts' limits, shared by every job (and, through each host's owner, every node). */
+  private final HostPermits shared;
   private final Robots robots;
   private final boolean obeysRobots;
   /** Requests waiting for their origin's robots.txt. */
   private int robotsWaiting;
 
-  Politeness(JobSpec spec, Robots robots, HostLimits shared) {
+  Politeness(JobSpec spec, Robots robots, HostPermits shared) {
     this.robots = robots;
     this.shared = shared;
     this.obeysRobots = spec.obeysRobots();
