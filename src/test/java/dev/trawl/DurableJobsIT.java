@@ -206,7 +206,8 @@ class DurableJobsIT {
     assertExactlyOnce(summary, site.pages());
     long twice = site.allHits().entrySet().stream().filter(e -> e.getKey().startsWith("/p/") || e.getKey().startsWith("/c/"))
       .filter(e -> e.getValue().get() > 1).count();
-    assertTrue(twice <= 2, "only pages in flight at the kill are fetched twice: " + twice);
+    // In flight (concurrency 2), or answered with the line still in the sink's batch at the kill.
+    assertTrue(twice <= 4, "only pages in flight at the kill are fetched twice: " + twice);
   }
 
   @ParameterizedTest(name = "mode {0}")

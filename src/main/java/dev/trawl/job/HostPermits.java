@@ -36,8 +36,11 @@ final class HostPermits {
 
   /** A permit granted and not used this long (its job ended meanwhile) is given back. */
   private static final long UNUSED_PERMIT_MS = 1_000;
-  /** A request for a permit waits at most this long, then is asked again. */
-  private static final DeliveryOptions ASK = new DeliveryOptions().setSendTimeout(30_000);
+  /**
+   * A request for a permit waits at the owner until it is its turn (a Retry-After may hold a host
+   * for minutes); it is given up only when the owner is lost ({@link #nodeLost}).
+   */
+  private static final DeliveryOptions ASK = new DeliveryOptions().setSendTimeout(15 * 60_000);
 
   private final Vertx vertx;
   private final EventBus bus;
@@ -64,12 +67,14 @@ final class HostPermits {
     }
   }
 
-  private record Waiter(Message<JsonObject> message, boolean obeysRobots) {
+  private record Waiter(Message<JsonObject> message, String from, boolean obeysRobots) {
   }
 
   private static final class Owned {
     /** Waiting for a permit, first come first served: another node's request, or null for this node's jobs. */
     final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+    /** Permits granted to other nodes and not given back yet, by node: a node lost gives them back. */
+    final Map<String, Integer> outstanding = new HashMap<>();
     boolean localQueued;
     int localPermits;
     long localGrantedNanos;
@@ -141,7 +146,11 @@ final class HostPermits {
       queueLocal(host, obeysRobots);
       return false;
     }
-    Remote r = remote.computeIfAbsent(host, k -> new Remote(owner));
+    Remote r = remote.get(host);
+    if (r == null || !r.owner.equals(owner) && r.permits == 0 && !r.asking) {
+      r = new Remote(owner);
+      remote.put(host, r);
+    }
     if (r.permits > 0) {
       return true;
     }
@@ -169,7 +178,7 @@ final class HostPermits {
   void finished(String host, long now, int status, ErrorKind kind, long elapsedMs, long retryAfterMs) {
     Remote r = remote.get(host);
     if (r != null && !r.owner.equals(self)) {
-      bus.send(Addresses.atNode(Addresses.HOSTS_RELEASE, r.owner), new JsonObject().put("host", host)
+      bus.send(Addresses.atNode(Addresses.HOSTS_RELEASE, r.owner), new JsonObject().put("host", host).put("from", self)
         .put("status", status).put("kind", kind == null ? null : kind.wire()).put("elapsedMs", elapsedMs)
         .put("retryAfterMs", retryAfterMs));
       forgetIfIdle(host, r);
@@ -183,7 +192,7 @@ final class HostPermits {
   void released(String host) {
     Remote r = remote.get(host);
     if (r != null && !r.owner.equals(self)) {
-      bus.send(Addresses.atNode(Addresses.HOSTS_RELEASE, r.owner), new JsonObject().put("host", host));
+      bus.send(Addresses.atNode(Addresses.HOSTS_RELEASE, r.owner), new JsonObject().put("host", host).put("from", self));
       return;
     }
     local.released(host);
@@ -206,6 +215,9 @@ final class HostPermits {
       .put("crawlDelayMs", local.crawlDelayOf(host));
     bus.<JsonObject>request(Addresses.atNode(Addresses.HOSTS_PERMIT, r.owner), call, ASK).onComplete(reply -> {
       r.asking = false;
+      if (remote.get(host) != r) {
+        return; // its owner was lost meanwhile: what it grants now goes nowhere
+      }
       if (reply.succeeded()) {
         r.permits++;
         r.grantedNanos = System.nanoTime();
@@ -228,13 +240,18 @@ final class HostPermits {
     String host = call.getString("host");
     local.crawlDelay(host, call.getLong("crawlDelayMs", 0L));
     Owned o = owned.computeIfAbsent(host, k -> new Owned());
-    o.queue.add(new Waiter(message, call.getBoolean("obeysRobots", true)));
+    o.queue.add(new Waiter(message, call.getString("from"), call.getBoolean("obeysRobots", true)));
     serve(host);
   }
 
   void onRelease(Message<JsonObject> message) {
     JsonObject call = message.body();
     String host = call.getString("host");
+    Owned o = owned.get(host);
+    String from = call.getString("from");
+    if (o != null && from != null) {
+      o.outstanding.computeIfPresent(from, (node, n) -> n > 1 ? n - 1 : null);
+    }
     if (call.containsKey("status")) {
       String kind = call.getString("kind");
       local.finished(host, System.nanoTime(), call.getInteger("status", 0), kind == null ? null : ErrorKind.ofWire(kind),
@@ -249,7 +266,7 @@ final class HostPermits {
     Owned o = owned.computeIfAbsent(host, k -> new Owned());
     if (!o.localQueued) {
       o.localQueued = true;
-      o.queue.add(new Waiter(null, obeysRobots));
+      o.queue.add(new Waiter(null, self, obeysRobots));
       serve(host);
     }
   }
@@ -270,13 +287,16 @@ final class HostPermits {
         o.localPermits++;
         o.localGrantedNanos = now;
         servedLocal = true;
+      } else if (!members.isAlive(next.from())) {
+        local.released(host); // its node is gone: the permit goes to the next
       } else {
+        o.outstanding.merge(next.from(), 1, Integer::sum);
         next.message().reply(new JsonObject().put("granted", true));
       }
     }
     if (!o.queue.isEmpty()) {
       scheduleServe(host, o, now);
-    } else if (o.localPermits == 0 && o.timer < 0) {
+    } else if (o.localPermits == 0 && o.timer < 0 && o.outstanding.isEmpty()) {
       owned.remove(host);
     }
     if (servedLocal) {
@@ -298,6 +318,24 @@ final class HostPermits {
       o.timer = -1;
       serve(host);
     });
+  }
+
+  /**
+   * A node is gone: the permits it held for hosts this node owns come back, its requests waiting
+   * here are dropped, and hosts it owned are asked of their new owners from now on.
+   */
+  void nodeLost(String node) {
+    for (String host : List.copyOf(owned.keySet())) {
+      Owned o = owned.get(host);
+      Integer held = o.outstanding.remove(node);
+      for (int i = 0; held != null && i < held; i++) {
+        local.released(host);
+      }
+      o.queue.removeIf(waiter -> node.equals(waiter.from()));
+      serve(host);
+    }
+    remote.values().removeIf(r -> r.owner.equals(node));
+    pump.run();
   }
 
   /** A run-time override changed a host: those waiting may go now. */

@@ -224,6 +224,7 @@ public class JobCoordinatorVerticle extends VerticleBase {
   private void onNodeLost(String node) {
     LOG.log(System.Logger.Level.WARNING, "node {0} is gone; its tries are sent to the other nodes", node);
     engine.dispatcher().nodeLost(node);
+    permits.nodeLost(node);
     engine.pump();
   }
 
