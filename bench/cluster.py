@@ -25,7 +25,7 @@ from collections import Counter
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JAR = os.path.join(ROOT, "target", "trawl.jar")
 JAVA = ["java", "-XX:+UseSerialGC", "-Xmx256m", "-XX:+ExitOnOutOfMemoryError"]
-SITE_PORT = int(os.environ.get("SITE_PORT", "18180"))
+SITE_PORT = int(os.environ.get("SITE_PORT", "18300"))  # and the next HOSTS - 1 ports
 API_BASE = 18181
 
 
@@ -49,9 +49,11 @@ def wait_for(predicate, what, timeout=60):
 
 
 class Cluster:
-    def __init__(self, work, max_in_flight=1024):
+    def __init__(self, work, max_in_flight=1024, politeness=None):
         self.work = work
         self.max_in_flight = max_in_flight
+        # One loopback host takes everything by default; the many-host benchmark keeps the defaults.
+        self.politeness = politeness if politeness is not None else {"perHost": 100000, "adaptive": False}
         self.procs = []
         self.xml = os.path.join(work, "cluster.xml")
         with open(os.path.join(ROOT, "conf", "cluster.xml")) as src, open(self.xml, "w") as dst:
@@ -62,7 +64,7 @@ class Cluster:
         for i in range(count):
             name = f"n{i + 1}"
             conf = {"node": {"id": name}, "http": {"host": "127.0.0.1", "port": API_BASE + i},
-                    "politeness": {"perHost": 100000, "adaptive": False}, "fetch": {"blockPrivateNetworks": False, "maxInFlight": self.max_in_flight},
+                    "politeness": self.politeness, "fetch": {"blockPrivateNetworks": False, "maxInFlight": self.max_in_flight},
                     "retry": {"attempts": 1}, "sink": {"dir": os.path.join(self.work, "data-" + name)}}
             cmd = JAVA + [f"-Dvertx.hazelcast.config={self.xml}", "-jar", JAR] + \
                 (["-cluster"] if clustered else []) + ["-conf", json.dumps(conf)]
@@ -87,16 +89,18 @@ class Cluster:
         self.procs = []
 
 
-def start_site(work, latency_ms, products):
+def start_site(work, latency_ms, products, hosts=1):
     log = open(os.path.join(work, "site.log"), "w")
     site = subprocess.Popen(JAVA + ["-jar", JAR, "site", "--port", str(SITE_PORT), "--products", str(products),
-                                    "--latency-ms", str(latency_ms)], stdout=log, stderr=subprocess.STDOUT)
+                                    "--latency-ms", str(latency_ms), "--hosts", str(hosts)],
+                            stdout=log, stderr=subprocess.STDOUT)
     wait_for(lambda: urllib.request.urlopen(f"http://127.0.0.1:{SITE_PORT}/__stats", timeout=2), "the site")
     return site
 
 
-def pages(n, products):
-    return [f"http://127.0.0.1:{SITE_PORT}/p/{i % products + 1}" for i in range(n)]
+def pages(n, products, hosts=1):
+    """n product pages, spread round-robin over `hosts` hosts (the site's ports from SITE_PORT)."""
+    return [f"http://127.0.0.1:{SITE_PORT + i % hosts}/p/{i % products + 1}" for i in range(n)]
 
 
 def job(name, urls, concurrency):
@@ -140,17 +144,19 @@ def timed_job(cluster, name, urls, concurrency):
 def bench(work):
     n_latency = int(os.environ.get("LATENCY_REQUESTS", "6000"))
     cap = int(os.environ.get("CAP", "32"))
-    print(f"## latency-bound: {n_latency} requests, site latency 100 ms, fetch.maxInFlight={cap} per node")
+    hosts = int(os.environ.get("HOSTS", "64"))
+    print(f"## latency-bound: {n_latency} requests over {hosts} hosts, site latency 100 ms,"
+          f" fetch.maxInFlight={cap} per node, politeness at its defaults (perHost 8, exact over the cluster)")
     print("| nodes | pages/s | ratio to 1 node | ratio to ideal | share per node |")
     print("|---|---|---|---|---|")
-    site = start_site(work, 100, 20000)
+    site = start_site(work, 100, 20000, hosts)
     base = None
     try:
         for count in (1, 2, 3):
-            cluster = Cluster(work, max_in_flight=cap)
+            cluster = Cluster(work, max_in_flight=cap, politeness={})
             cluster.start(count)
-            timed_job(cluster, "warm", pages(2000, 20000), 4096)  # JIT-warm nodes, as a service is
-            summary = timed_job(cluster, f"lat{count}", pages(n_latency, 20000), 4096)
+            timed_job(cluster, "warm", pages(2000, 20000, hosts), 4096)  # JIT-warm nodes, as a service is
+            summary = timed_job(cluster, f"lat{count}", pages(n_latency, 20000, hosts), 4096)
             rate = summary["ok"] * 1000.0 / summary["elapsedMs"]
             base = base or rate
             share = Counter(r["node"] for r in read_results(summary))
