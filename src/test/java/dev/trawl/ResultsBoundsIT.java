@@ -21,6 +21,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static dev.trawl.support.Jobs.job;
@@ -96,6 +97,7 @@ class ResultsBoundsIT extends NodeIT {
 
       Await.until(() -> node.get(others).await().statusCode() == 200); // the node gave the place back
       long cutAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAt);
+      assertFalse(nodeEndOpen(client.getLocalPort()), "the node let go of the socket while its client read nothing");
       // The stall is timed from when the socket buffers are full: filling ~4 MiB of them takes a
       // moment (up to 1.5 s seen with both cores busy).
       assertTrue(cutAfterMs >= STALL_MS / 2 && cutAfterMs < 10 * STALL_MS, "cut after " + cutAfterMs + " ms");
@@ -106,6 +108,24 @@ class ResultsBoundsIT extends NodeIT {
       assertFalse(new String(rest, StandardCharsets.US_ASCII).endsWith("\r\n0\r\n\r\n"), "a cut, not an end");
     }
     assertEquals(200, node.get("/health").await().statusCode());
+  }
+
+  /**
+   * Whether the node's end of the connection from {@code clientPort} is still established, from the
+   * kernel's socket tables (proc(5): {@code /proc/net/tcp*}, state {@code 01}).
+   */
+  private boolean nodeEndOpen(int clientPort) throws IOException {
+    String local = String.format(":%04X", node.apiPort());
+    String remote = String.format(":%04X", clientPort);
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      for (String line : Files.readAllLines(Path.of(table))) {
+        String[] fields = line.trim().split("\\s+");
+        if (fields[1].endsWith(local) && fields[2].endsWith(remote)) {
+          return fields[3].equals("01");
+        }
+      }
+    }
+    return false;
   }
 
   /** The response head, read a byte at a time so that nothing of the body is taken. */

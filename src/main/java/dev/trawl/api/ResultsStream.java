@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
@@ -28,6 +29,7 @@ final class ResultsStream {
   private static final long COORDINATOR_CHECK_MS = 5_000;
 
   private final Vertx vertx;
+  private final HttpServerRequest request;
   private final HttpServerResponse response;
   private final String jobId;
   private final ResultsFile file;
@@ -54,11 +56,12 @@ final class ResultsStream {
    * @param jobsGet where this node answers {@code trawl.jobs.get}
    * @param stallMs a client that takes nothing for this long, while lines wait for it, is cut off
    */
-  ResultsStream(Vertx vertx, HttpServerResponse response, String jobId, ResultsFile file, String jobsGet, long from,
+  ResultsStream(Vertx vertx, HttpServerRequest request, String jobId, ResultsFile file, String jobsGet, long from,
                 long stallMs) {
     this.stallMs = stallMs;
     this.vertx = vertx;
-    this.response = response;
+    this.request = request;
+    this.response = request.response();
     this.jobId = jobId;
     this.file = file;
     this.jobsGet = jobsGet;
@@ -200,8 +203,11 @@ final class ResultsStream {
       return lastWrite;
     }
     io.vertx.core.Promise<Void> taken = io.vertx.core.Promise.promise();
-    long stall = vertx.setTimer(stallMs, id -> taken.tryFail(new IllegalStateException(
-      "the client of the results of job " + jobId + " took nothing for " + stallMs + " ms")));
+    long stall = vertx.setTimer(stallMs, id -> {
+      cutOff();
+      taken.tryFail(new IllegalStateException("the client of the results of job " + jobId + " took nothing for "
+        + stallMs + " ms"));
+    });
     lastWrite.onComplete(written -> {
       vertx.cancelTimer(stall);
       if (written.succeeded()) {
@@ -221,6 +227,14 @@ final class ResultsStream {
   private void finish() {
     if (!closed) {
       response.end();
+    }
+    close();
+  }
+
+  /** A reset would wait behind what the client does not take: its connection is closed at once. */
+  private void cutOff() {
+    if (!closed) {
+      Abort.connection(request.connection());
     }
     close();
   }
