@@ -303,7 +303,7 @@ public class ApiVerticle extends VerticleBase {
     String output = summary.getString("output");
     ResultsFile file = settings.nodeId().equals(coordinator) ? ResultsFile.local(vertx, id, output)
       : ResultsFile.remote(vertx, coordinator, id, output);
-    ResultsStream stream = new ResultsStream(vertx, ctx.response(), id, file, here(Addresses.JOBS_GET), from,
+    ResultsStream stream = new ResultsStream(vertx, ctx.request(), id, file, here(Addresses.JOBS_GET), from,
       settings.streamStallMs());
     resultStreams++;
     stream.ended().onComplete(v -> resultStreams--);

@@ -6,23 +6,30 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
 /**
  * Serves {@code GET /jobs/{id}/results}: the job's JSONL file, tailed. The file is the single
  * source of truth, so a slow client costs no memory: results published on the bus only wake the
- * reader up, and the reader waits on the client's write queue before each chunk. Results with
- * {@code seq < from} are skipped; the response ends after the job's summary is published and the
- * file is read to its end.
+ * reader up, and the reader reads the next chunk only once the client has taken the last one (it is
+ * in the socket's buffer), whatever the size of a line. Results with {@code seq < from} are skipped;
+ * the response ends after the job's summary is published and the file is read to its end.
+ *
+ * <p>Not {@code writeQueueFull()}: in Vert.x 5 it turns only once 16 writes wait behind a full
+ * socket, whatever their size (a client that read nothing had 16 lines of 1.5 MiB queued for it).
  */
 final class ResultsStream {
 
   private static final int CHUNK = 64 * 1024;
+  /** The coordinator writes {@code seq} within a line's first bytes. */
+  private static final int HEAD = 256;
   /** How often a stream of another node's job checks that node is still there. */
   private static final long COORDINATOR_CHECK_MS = 5_000;
 
   private final Vertx vertx;
+  private final HttpServerRequest request;
   private final HttpServerResponse response;
   private final String jobId;
   private final ResultsFile file;
@@ -33,7 +40,11 @@ final class ResultsStream {
   private MessageConsumer<JsonObject> wakeUps;
   private MessageConsumer<JsonObject> done;
   private long position;
-  private Buffer partial = Buffer.buffer();
+  /** The start of the line being read, held until its {@code seq} is known. */
+  private Buffer head = Buffer.buffer();
+  private LineFate fate = LineFate.UNDECIDED;
+  /** The last write to the client: the next chunk is read once it is done. */
+  private Future<Void> lastWrite = Future.succeededFuture();
   private boolean reading;
   private boolean again;
   private boolean jobEnded;
@@ -45,11 +56,12 @@ final class ResultsStream {
    * @param jobsGet where this node answers {@code trawl.jobs.get}
    * @param stallMs a client that takes nothing for this long, while lines wait for it, is cut off
    */
-  ResultsStream(Vertx vertx, HttpServerResponse response, String jobId, ResultsFile file, String jobsGet, long from,
+  ResultsStream(Vertx vertx, HttpServerRequest request, String jobId, ResultsFile file, String jobsGet, long from,
                 long stallMs) {
     this.stallMs = stallMs;
     this.vertx = vertx;
-    this.response = response;
+    this.request = request;
+    this.response = request.response();
     this.jobId = jobId;
     this.file = file;
     this.jobsGet = jobsGet;
@@ -104,7 +116,7 @@ final class ResultsStream {
     reading = true;
     again = false;
     boolean endedBeforeRead = jobEnded;
-    readAvailable().onComplete(result -> {
+    readAvailable().compose(v -> endedBeforeRead ? taken() : Future.<Void>succeededFuture()).onComplete(result -> {
         reading = false;
         if (result.failed()) {
           fail(result.cause());
@@ -116,68 +128,95 @@ final class ResultsStream {
       });
   }
 
-  /** Reads chunk by chunk, each once the client can take it, up to what is written whole. */
+  /** Reads chunk by chunk, each once the client has taken the last, up to what is written whole. */
   private Future<Void> readAvailable() {
     if (closed) {
       return Future.succeededFuture();
     }
-    return writable().compose(v -> file.read(position, CHUNK)).compose(chunk -> {
+    return taken().compose(v -> file.read(position, CHUNK)).compose(chunk -> {
       position += chunk.length();
-      emitCompleteLines(chunk);
+      emit(chunk);
       return chunk.length() == CHUNK ? readAvailable() : Future.succeededFuture();
     });
   }
 
-  /** Sends the lines {@code chunk} completes (with {@code seq >= from}); keeps an unfinished one. */
-  private void emitCompleteLines(Buffer chunk) {
+  /** Whether the line being read is sent: unknown until its {@code seq} is read. */
+  private enum LineFate { UNDECIDED, SENT, SKIPPED }
+
+  /** Sends what {@code chunk} holds of lines with {@code seq >= from}, in one write of at most a chunk. */
+  private void emit(Buffer chunk) {
     Buffer out = Buffer.buffer();
     int start = 0;
-    for (int i = 0; i < chunk.length(); i++) {
-      if (chunk.getByte(i) != '\n') {
-        continue;
+    while (start < chunk.length()) {
+      int end = start;
+      while (end < chunk.length() && chunk.getByte(end) != '\n') {
+        end++;
       }
-      Buffer line = partial.length() == 0 ? chunk.getBuffer(start, i + 1) : partial.appendBuffer(chunk, start, i + 1 - start);
-      partial = Buffer.buffer();
-      if (seqOf(line, 0, line.length() - 1) >= from) {
-        out.appendBuffer(line);
-      }
-      start = i + 1;
-    }
-    if (start < chunk.length()) {
-      partial.appendBuffer(chunk, start, chunk.length() - start);
+      boolean lineEnds = end < chunk.length();
+      take(chunk.slice(start, lineEnds ? end + 1 : end), lineEnds, out);
+      start = end + 1;
     }
     if (out.length() > 0 && !closed) {
-      response.write(out);
+      lastWrite = response.write(out);
+    }
+  }
+
+  /** One piece of the line being read; a line's start is held only until its {@code seq} is known. */
+  private void take(Buffer piece, boolean lineEnds, Buffer out) {
+    if (fate == LineFate.UNDECIDED) {
+      head.appendBuffer(piece);
+      if (lineEnds || head.length() >= HEAD) {
+        fate = seqOf(head, 0, head.length()) >= from ? LineFate.SENT : LineFate.SKIPPED;
+        if (fate == LineFate.SENT) {
+          out.appendBuffer(head);
+        }
+        head = Buffer.buffer();
+      }
+    } else if (fate == LineFate.SENT) {
+      out.appendBuffer(piece);
+    }
+    if (lineEnds) {
+      fate = LineFate.UNDECIDED;
     }
   }
 
   /** The {@code seq} of a result line without decoding it: the coordinator writes it near the front. */
   static long seqOf(Buffer data, int start, int end) {
-    String head = data.getString(start, Math.min(end, start + 256));
-    int at = head.indexOf("\"seq\":");
+    String front = data.getString(start, Math.min(end, start + HEAD));
+    int at = front.indexOf("\"seq\":");
     if (at < 0) {
       return Long.MAX_VALUE;
     }
     long seq = 0;
-    for (int i = at + 6; i < head.length() && Character.isDigit(head.charAt(i)); i++) {
-      seq = seq * 10 + (head.charAt(i) - '0');
+    for (int i = at + 6; i < front.length() && Character.isDigit(front.charAt(i)); i++) {
+      seq = seq * 10 + (front.charAt(i) - '0');
     }
     return seq;
   }
 
-  /** Completes once the client has taken enough; a client that stops reading is cut off after {@code stallMs}. */
-  private Future<Void> writable() {
-    if (!response.writeQueueFull() || closed) {
+  /** Completes once the last write is done; a client that takes nothing for {@code stallMs} is cut off. */
+  private Future<Void> taken() {
+    if (closed) {
       return Future.succeededFuture();
     }
-    io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
-    long stall = vertx.setTimer(stallMs, id -> drained.tryFail(new IllegalStateException(
-      "the client of the results of job " + jobId + " took nothing for " + stallMs + " ms")));
-    response.drainHandler(v -> {
-      vertx.cancelTimer(stall);
-      drained.tryComplete();
+    if (lastWrite.isComplete()) {
+      return lastWrite;
+    }
+    io.vertx.core.Promise<Void> taken = io.vertx.core.Promise.promise();
+    long stall = vertx.setTimer(stallMs, id -> {
+      cutOff();
+      taken.tryFail(new IllegalStateException("the client of the results of job " + jobId + " took nothing for "
+        + stallMs + " ms"));
     });
-    return drained.future();
+    lastWrite.onComplete(written -> {
+      vertx.cancelTimer(stall);
+      if (written.succeeded()) {
+        taken.tryComplete();
+      } else {
+        taken.tryFail(written.cause());
+      }
+    });
+    return taken.future();
   }
 
   /** Completes when the stream is over, whichever way. */
@@ -188,6 +227,14 @@ final class ResultsStream {
   private void finish() {
     if (!closed) {
       response.end();
+    }
+    close();
+  }
+
+  /** A reset would wait behind what the client does not take: its connection is closed at once. */
+  private void cutOff() {
+    if (!closed) {
+      Abort.connection(request.connection());
     }
     close();
   }

@@ -26,7 +26,12 @@ public final class TestNode {
   public TestNode(Vertx vertx, Path dataDir, JsonObject overrides) {
     this.vertx = vertx;
     this.apiPort = Processes.freePort();
-    this.config = new JsonObject()
+    this.config = testConfig(apiPort, dataDir, overrides);
+  }
+
+  /** The config described at {@link #TestNode}, for a node whose API listens on {@code apiPort}. */
+  static JsonObject testConfig(int apiPort, Path dataDir, JsonObject overrides) {
+    return new JsonObject()
       .put("http", new JsonObject().put("port", apiPort).put("host", "127.0.0.1"))
       .put("fetch", new JsonObject().put("blockPrivateNetworks", false).put("robots", "ignore"))
       .put("sink", new JsonObject().put("dir", dataDir.toString()).put("flushMs", 100))

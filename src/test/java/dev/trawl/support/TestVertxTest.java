@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Which stalls the strict blocked-thread checker forgives: a cold JVM loading classes, nothing else. */
+/** Which stalls the strict blocked-thread checker forgives: a cold JVM loading classes or linking, nothing else. */
 class TestVertxTest {
 
   private static StackTraceElement frame(String className, String method) {
@@ -25,6 +25,15 @@ class TestVertxTest {
     assertTrue(TestVertx.loadingClasses(new StackTraceElement[] {
       frame("java.lang.ClassLoader", "defineClass1"),
       frame("jdk.internal.loader.BuiltinClassLoader", "loadClassOrNull")}));
+  }
+
+  @Test
+  void linkingACallSiteIsAColdJvmNotABlock() {
+    assertTrue(TestVertx.loadingClasses(new StackTraceElement[] {
+      frame("java.lang.invoke.MethodType$ConcurrentWeakInternSet", "add"),
+      frame("java.lang.invoke.MethodHandleNatives", "findMethodHandleType"),
+      frame("java.util.concurrent.atomic.AtomicIntegerArray", "lazySet"),
+      frame("io.netty.util.concurrent.MpscIntQueue", "create")}));
   }
 
   @Test
