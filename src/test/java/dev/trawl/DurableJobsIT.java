@@ -96,7 +96,8 @@ class DurableJobsIT {
     // written yet. refetched counts the tries whose start reached the journal (all but the last
     // few milliseconds' worth).
     assertTrue(fetchedTwice <= 16, "only tries in flight at the kill are fetched again: " + fetchedTwice);
-    assertTrue(summary.getLong("refetched") > 0 && summary.getLong("refetched") <= fetchedTwice, summary.encode());
+    // refetched counts tries started and without a line: some had not reached the server yet.
+    assertTrue(summary.getLong("refetched") > 0 && summary.getLong("refetched") <= 16, summary.encode());
     assertFalse(Files.exists(Path.of(JobFiles.base(summary) + ".job.json")), "an ended job leaves only its summary");
     assertFalse(Files.exists(Path.of(JobFiles.base(summary) + ".journal")));
   }

@@ -78,7 +78,8 @@ final class Crawl implements RequestSource {
     this.engine = engine;
     this.follow = run.spec().follow();
     this.frontier = frontier;
-    this.seeds = resumption == null ? seeds : new Remaining(seeds, resumption.done(), this::seenSeed);
+    this.seeds = resumption == null ? seeds : new Remaining(seeds, resumption.done(), this::seenDoneSeed,
+      task -> engine.vertx().runOnContext(v -> task.run()));
     if (resumption != null) {
       refound(resumption);
     }
@@ -118,6 +119,16 @@ final class Crawl implements RequestSource {
     }
     String entry = frontier.poll();
     return entry == null ? null : fromEntry(entry);
+  }
+
+  /**
+   * One of the job's own requests that had its line before the restart: seen, and its origin's
+   * sitemaps read again (their pages already journaled are seen and skipped), in case the stop
+   * came while they were being read.
+   */
+  private void seenDoneSeed(RequestSpec seed) {
+    seenSeed(seed);
+    noticeOrigin(seed);
   }
 
   /** One of the job's own requests: counted, seen, its origin trusted. */
@@ -324,13 +335,13 @@ final class Crawl implements RequestSource {
 
   private void fetchSitemap(String host, String url, long now) {
     sitemapsFetching++;
-    politeness.started(host, now);
+    String permitFrom = politeness.started(host, now);
     Map<String, String> headers = trusts(url) ? run.spec().headers() : Credentials.without(run.spec().headers());
     engine.fetchSitemap(run, url, headers).onComplete(reply -> {
       sitemapsFetching--;
       sitemapsInFlight--;
       FetchOutcome read = reply.succeeded() ? reply.result() : null;
-      politeness.finished(host, System.nanoTime(), read);
+      politeness.finished(host, permitFrom, System.nanoTime(), read);
       if (read != null && read.ok() && !run.endIsDecided()) {
         fromSitemap(read.discovered());
         read.sitemaps().forEach(this::readSitemap);

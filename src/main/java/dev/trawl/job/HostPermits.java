@@ -160,39 +160,49 @@ final class HostPermits {
     return false;
   }
 
-  void started(String host, long now) {
+  /**
+   * A try starts on the permit {@link #mayStart} found. Returns the node that granted it (this one
+   * for a host it owns): the permit goes back there, whoever owns the host by then.
+   */
+  String started(String host, long now) {
     Remote r = remote.get(host);
     if (r != null && r.permits > 0) {
       r.permits--;
-      return;
+      return r.owner;
     }
     Owned o = owned.get(host);
     if (o != null && o.localPermits > 0) {
       o.localPermits--; // counted in flight when it was granted
-      return;
+      return self;
     }
     local.started(host, now);
+    return self;
   }
 
-  /** A try ended with an answer (status 0 without one); its permit goes back to the host's owner. */
-  void finished(String host, long now, int status, ErrorKind kind, long elapsedMs, long retryAfterMs) {
-    Remote r = remote.get(host);
-    if (r != null && !r.owner.equals(self)) {
-      bus.send(Addresses.atNode(Addresses.HOSTS_RELEASE, r.owner), new JsonObject().put("host", host).put("from", self)
-        .put("status", status).put("kind", kind == null ? null : kind.wire()).put("elapsedMs", elapsedMs)
-        .put("retryAfterMs", retryAfterMs));
-      forgetIfIdle(host, r);
+  /** A try ended with an answer (status 0 without one); its permit goes back to the node that granted it. */
+  void finished(String host, String grantor, long now, int status, ErrorKind kind, long elapsedMs, long retryAfterMs) {
+    if (!self.equals(grantor)) {
+      if (members.isAlive(grantor)) {
+        bus.send(Addresses.atNode(Addresses.HOSTS_RELEASE, grantor), new JsonObject().put("host", host).put("from", self)
+          .put("status", status).put("kind", kind == null ? null : kind.wire()).put("elapsedMs", elapsedMs)
+          .put("retryAfterMs", retryAfterMs));
+      }
+      Remote r = remote.get(host);
+      if (r != null) {
+        forgetIfIdle(host, r);
+      }
       return;
     }
     local.finished(host, now, status, kind, elapsedMs, retryAfterMs);
     serve(host);
   }
 
-  /** A try dropped without an answer: its permit goes back. */
-  void released(String host) {
-    Remote r = remote.get(host);
-    if (r != null && !r.owner.equals(self)) {
-      bus.send(Addresses.atNode(Addresses.HOSTS_RELEASE, r.owner), new JsonObject().put("host", host).put("from", self));
+  /** A try dropped without an answer: its permit goes back to the node that granted it. */
+  void released(String host, String grantor) {
+    if (!self.equals(grantor)) {
+      if (members.isAlive(grantor)) {
+        bus.send(Addresses.atNode(Addresses.HOSTS_RELEASE, grantor), new JsonObject().put("host", host).put("from", self));
+      }
       return;
     }
     local.released(host);
@@ -351,7 +361,8 @@ final class HostPermits {
       Remote r = e.getValue();
       if (r.permits > 0 && now - r.grantedNanos > UNUSED_PERMIT_MS * 1_000_000) {
         for (; r.permits > 0; r.permits--) {
-          bus.send(Addresses.atNode(Addresses.HOSTS_RELEASE, r.owner), new JsonObject().put("host", e.getKey()));
+          bus.send(Addresses.atNode(Addresses.HOSTS_RELEASE, r.owner), new JsonObject().put("host", e.getKey())
+            .put("from", self));
         }
       }
     }

@@ -61,10 +61,22 @@ final class JobCalls {
         return noJob(id);
       }
       if (!members.isAlive(owner)) {
-        return Future.succeededFuture(JobDirectory.orphanSummary(id, entry));
+        return orphan(address, id, owner, entry);
       }
       return forward(Addresses.atNode(address, owner), call, id, owner, entry);
     });
+  }
+
+  /**
+   * A job whose coordinator is not in the cluster: its last known summary for a get; a change
+   * (cancel, pause, resume) cannot be made until that node is back, so 503.
+   */
+  private static Future<JsonObject> orphan(String address, String id, String owner, JsonObject entry) {
+    if (address.equals(Addresses.JOBS_GET)) {
+      return Future.succeededFuture(JobDirectory.orphanSummary(id, entry));
+    }
+    return Future.failedFuture(Rejection.unavailable("node " + owner + ", which coordinates job " + id
+      + ", is not in the cluster now; it resumes the job when it starts again").asFailure());
   }
 
   private static Future<JsonObject> noJob(String id) {
@@ -84,7 +96,7 @@ final class JobCalls {
           return Future.failedFuture(Rejection.unavailable("node " + owner + ", which coordinates job " + id
             + ", did not answer in time").asFailure());
         }
-        return Future.succeededFuture(JobDirectory.orphanSummary(id, entry)); // it went away just now
+        return orphan(address, id, owner, entry); // it went away just now
       });
   }
 

@@ -49,6 +49,8 @@ public class JobCoordinatorVerticle extends VerticleBase {
   private JobStore store;
   private HostLimits hosts;
   private HostPermits permits;
+  /** Set by the drain: queued jobs stay queued (on disk) for the next start. */
+  private boolean draining;
   /** The runners of the jobs running here (paused ones too), by job id. */
   private final Map<String, JobRunner> runners = new HashMap<>();
 
@@ -248,7 +250,8 @@ public class JobCoordinatorVerticle extends VerticleBase {
     answer(message, admission.admit(message.body()).compose(run -> store.create(run, message.body())
       .recover(error -> {
         RequestsFile file = run.takeRequestsFile();
-        Future<Void> closed = file == null ? Future.succeededFuture() : file.close(vertx);
+        Future<Void> closed = (file == null ? Future.<Void>succeededFuture() : file.close(vertx))
+          .eventually(() -> store.discard(run));
         return closed.transform(v -> Future.failedFuture(Rejection.unavailable("the job could not be recorded on disk: "
           + error.getMessage()).asFailure()));
       })
@@ -335,7 +338,7 @@ public class JobCoordinatorVerticle extends VerticleBase {
   }
 
   private void startQueued() {
-    while (occupied() < settings.maxConcurrent()) {
+    while (!draining && occupied() < settings.maxConcurrent()) {
       JobRun next = table.nextStartable();
       if (next == null) {
         return;
@@ -371,6 +374,7 @@ public class JobCoordinatorVerticle extends VerticleBase {
    */
   private void onDrain(Message<JsonObject> message) {
     admission.close();
+    draining = store.enabled();
     members.drain();
     if (store.enabled()) {
       List<Future<Void>> stopping = new ArrayList<>();

@@ -80,7 +80,8 @@ final class JobRun {
     inFlight.andNot(progress.done());
     run.tally.refetched(inFlight.cardinality()); // in flight when the node stopped: fetched again
     run.resumed = state.getInteger("resumed", 0) + 1;
-    run.paused = state.getBoolean("paused", false);
+    // A job whose end was decided while paused goes on ending: a pause holds back new tries only.
+    run.paused = state.getBoolean("paused", false) && !state.containsKey("endState");
     run.deadlineAt = state.getLong("deadlineAt", 0L);
     String startedAt = state.getString("startedAt");
     run.startedAt = startedAt == null ? null : Instant.parse(startedAt);

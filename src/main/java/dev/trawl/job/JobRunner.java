@@ -349,6 +349,13 @@ final class JobRunner implements Pump.Lane {
     if (suspended == null || suspended.future().isComplete()) {
       return;
     }
+    if (run.phase().compareTo(Phase.CLOSING) >= 0) {
+      // It ended meanwhile and is closing its files as ended: that is the stop.
+      engine.vertx().cancelTimer(graceTimer);
+      Promise<Void> done = suspended;
+      run.finished().onComplete(v -> done.tryComplete());
+      return;
+    }
     engine.vertx().cancelTimer(graceTimer);
     politeness.abandoned(tries.inFlightNow());
     tries.cancelAll();

@@ -29,7 +29,8 @@ final class JobSources {
     }
     JobRun.Resumption resumption = run.takeResumption();
     if (spec.follow() == null) {
-      return Future.succeededFuture(resumption == null ? requests : new Remaining(requests, resumption.done(), skipped -> { }));
+      return Future.succeededFuture(resumption == null ? requests : new Remaining(requests, resumption.done(), skipped -> { },
+        task -> engine.vertx().runOnContext(v -> task.run())));
     }
     String spill = run.output().replaceFirst("\\.jsonl$", ".frontier");
     return Future.succeededFuture(new Crawl(run, engine, requests, new Frontier(engine.vertx(), spill), resumption));

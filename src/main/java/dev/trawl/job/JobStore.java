@@ -61,6 +61,8 @@ final class JobStore {
   private final JobSettings settings;
   /** The state write in progress per job: writes of one job happen one after the other. */
   private final Map<String, Future<Void>> saving = new HashMap<>();
+  /** Jobs whose state files are gone (they ended): a late save must not write them again. */
+  private final java.util.Set<String> forgotten = new java.util.HashSet<>();
   private FileChannel lockFile;
   private FileLock lock;
 
@@ -69,8 +71,9 @@ final class JobStore {
     this.settings = settings;
   }
 
+  /** Durable jobs on, and this node holds its directory's lock (another node's jobs are not written into it). */
   boolean enabled() {
-    return settings.durable();
+    return settings.durable() && lock != null;
   }
 
   static String base(String output) {
@@ -98,7 +101,7 @@ final class JobStore {
 
   /** Records the job's state now; writes of one job land in the order they were asked for. */
   Future<Void> save(JobRun run) {
-    if (!enabled()) {
+    if (!enabled() || forgotten.contains(run.id())) {
       return Future.succeededFuture();
     }
     Buffer state = run.durableState().toBuffer();
@@ -122,10 +125,21 @@ final class JobStore {
     if (!enabled()) {
       return Future.succeededFuture();
     }
+    forgotten.add(run.id());
     Future<Void> before = saving.getOrDefault(run.id(), Future.succeededFuture());
     String base = base(run.output());
     return before.eventually(() -> Future.join(delete(base + STATE), delete(base + JOURNAL), delete(base + ".frontier"))
       .compose(v -> delete(base + JOB))).mapEmpty();
+  }
+
+  /** A job that could not be recorded whole is not recorded at all: a restart must not run a refused job. */
+  Future<Void> discard(JobRun run) {
+    if (!enabled()) {
+      return Future.succeededFuture();
+    }
+    String base = base(run.output());
+    return Future.join(delete(base + JOB), delete(base + STATE), delete(base + STATE + ".tmp"), delete(base + JOB + ".tmp"))
+      .mapEmpty();
   }
 
   /** Writes beside, then renames over: a reader (or a restart) sees the old file or the new, whole. */
@@ -146,7 +160,7 @@ final class JobStore {
    * lock (another node on this machine has the same {@code sink.dir}) resumes nothing.
    */
   Future<Loaded> load() {
-    if (!enabled()) {
+    if (!settings.durable()) {
       return Future.succeededFuture(new Loaded(List.of(), List.of()));
     }
     return vertx.executeBlocking(() -> {
@@ -172,7 +186,7 @@ final class JobStore {
     }
     if (lock == null) {
       lockFile.close();
-      LOG.log(System.Logger.Level.WARNING, "{0} is in use by another node: this node resumes no jobs from it", dir);
+      LOG.log(System.Logger.Level.WARNING, "{0} is in use by another node: this node resumes none of its jobs, and keeps its own in memory only", dir);
       return false;
     }
     return true;
@@ -237,39 +251,30 @@ final class JobStore {
     if (!Files.exists(path)) {
       return Journal.none();
     }
+    // Cut off, not only skipped: the sink appends after it when the job resumes.
+    ResultsLog.cutToWholeLines(path);
     BitSet started = new BitSet();
     List<String> pages = new ArrayList<>();
     try (var lines = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-      String previous = null;
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-        if (previous != null) {
-          journalLine(previous, started, pages);
-        }
-        previous = line;
-      }
-      if (previous != null && endsWithNewline(path)) {
-        journalLine(previous, started, pages);
+        journalLine(line, started, pages);
       }
     }
     return new Journal(started, pages);
   }
 
-  private static boolean endsWithNewline(Path path) throws IOException {
-    try (FileChannel channel = FileChannel.open(path)) {
-      if (channel.size() == 0) {
-        return false;
-      }
-      java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
-      channel.read(last, channel.size() - 1);
-      return last.get(0) == '\n';
-    }
-  }
-
+  /** One journal line; a line that does not parse (a damaged file) is passed over. */
   private static void journalLine(String line, BitSet started, List<String> pages) {
-    if (line.startsWith("s\t")) {
-      started.set(Integer.parseInt(line.substring(2)));
-    } else if (line.startsWith("p\t")) {
-      pages.add(line.substring(2));
+    try {
+      if (line.startsWith("s\t")) {
+        started.set(Integer.parseInt(line.substring(2)));
+      } else if (line.startsWith("p\t") && line.split("\t", 4).length == 4) {
+        Long.parseLong(line.split("\t", 4)[1]);
+        Integer.parseInt(line.split("\t", 4)[2]);
+        pages.add(line.substring(2));
+      }
+    } catch (NumberFormatException damaged) {
+      LOG.log(System.Logger.Level.WARNING, "a damaged journal line was passed over");
     }
   }
 

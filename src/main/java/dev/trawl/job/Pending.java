@@ -19,6 +19,8 @@ final class Pending {
   private String startedAt;
   private long startNanos;
   private boolean robotsChecked;
+  /** The node whose permit the try in flight holds for its host (see {@link HostPermits}). */
+  private String permitFrom;
 
   Pending(RequestSpec request) {
     this.request = request;
@@ -38,6 +40,14 @@ final class Pending {
   /** Whether an answer sent for {@code answeredId} is to the current try. */
   boolean isCurrent(long answeredId) {
     return dispatchId == answeredId;
+  }
+
+  void permitFrom(String node) {
+    permitFrom = node;
+  }
+
+  String permitFrom() {
+    return permitFrom;
   }
 
   void robotsAllowed() {

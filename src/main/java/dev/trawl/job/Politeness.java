@@ -108,24 +108,24 @@ final class Politeness {
     return Math.max(gate.nextStartNanos(host), shared.nextStartNanos(host, obeysRobots));
   }
 
-  /** A sitemap fetch starts. */
-  void started(String host, long now) {
+  /** A sitemap fetch starts; returns the node whose permit it holds, for {@link #finished(String, String, long, FetchOutcome)}. */
+  String started(String host, long now) {
     gate.started(host, now);
-    shared.started(host, now);
+    return shared.started(host, now);
   }
 
   /** A sitemap fetch ended (its outcome, or null when it had none). */
-  void finished(String host, long now, FetchOutcome outcome) {
+  void finished(String host, String permitFrom, long now, FetchOutcome outcome) {
     gate.finished(host, now);
-    finishedShared(host, now, outcome);
+    finishedShared(host, permitFrom, now, outcome);
   }
 
-  private void finishedShared(String host, long now, FetchOutcome outcome) {
+  private void finishedShared(String host, String permitFrom, long now, FetchOutcome outcome) {
     if (outcome == null) {
-      shared.released(host);
+      shared.released(host, permitFrom);
     } else {
-      shared.finished(host, now, outcome.status(), outcome.ok() ? null : outcome.errorKind(), outcome.elapsedMs(),
-        outcome.retryAfterMs());
+      shared.finished(host, permitFrom, now, outcome.status(), outcome.ok() ? null : outcome.errorKind(),
+        outcome.elapsedMs(), outcome.retryAfterMs());
     }
   }
 
@@ -154,18 +154,18 @@ final class Politeness {
 
   void started(Pending pending, long now) {
     gate.started(pending.host(), now);
-    shared.started(pending.host(), now);
+    pending.permitFrom(shared.started(pending.host(), now));
   }
 
   /** A try of the request ended with {@code outcome}: its slots are given back, the host learns how it went. */
   void finished(Pending pending, long now, FetchOutcome outcome) {
     gate.finished(pending.host(), now);
-    finishedShared(pending.host(), now, outcome);
+    finishedShared(pending.host(), pending.permitFrom(), now, outcome);
   }
 
   /** Tries in flight dropped without an answer (the job ended or stops): their shared slots are given back. */
   void abandoned(Iterable<Pending> inFlight) {
-    inFlight.forEach(pending -> shared.released(pending.host()));
+    inFlight.forEach(pending -> shared.released(pending.host(), pending.permitFrom()));
   }
 
   /** When the earliest parked host held back only by time may start, or -1 if none is. */

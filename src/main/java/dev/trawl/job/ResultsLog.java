@@ -110,7 +110,7 @@ final class ResultsLog {
   }
 
   /** Cuts the file after its last newline; returns its new length. */
-  private static long cutToWholeLines(Path path) throws IOException {
+  static long cutToWholeLines(Path path) throws IOException {
     try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
       long end = file.length();
       byte[] chunk = new byte[1 << 16];

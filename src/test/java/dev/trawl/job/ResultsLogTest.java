@@ -90,5 +90,6 @@ class ResultsLogTest {
     assertEquals(3, read.started().cardinality());
     assertTrue(read.started().get(5) && read.started().get(7));
     assertEquals(List.of("7\t1\thttp://a.test/x"), read.pages());
+    assertTrue(Files.readString(journal).endsWith("s\t7\n"), "the torn line is cut off: appends start on a line of their own");
   }
 }
