@@ -154,16 +154,24 @@ public class ApiVerticle extends VerticleBase {
     }
   }
 
-  private void submit(RoutingContext ctx) {
-    JsonObject job;
+  /** The request's body as a JSON object; null, once answered with 400, when it is not one. */
+  private static JsonObject jsonBody(RoutingContext ctx) {
+    JsonObject body;
     try {
-      job = ctx.body().asJsonObject();
+      body = ctx.body().asJsonObject();
     } catch (DecodeException | ClassCastException e) {
       problems(ctx, "the body is not a JSON object", new JsonArray().add(Messages.brief(e.getMessage())));
-      return;
+      return null;
     }
-    if (job == null) {
+    if (body == null) {
       problems(ctx, "the body is not a JSON object", new JsonArray().add("empty body"));
+    }
+    return body;
+  }
+
+  private void submit(RoutingContext ctx) {
+    JsonObject job = jsonBody(ctx);
+    if (job == null) {
       return;
     }
     boolean wait = "true".equals(ctx.request().getParam("wait"));
@@ -238,15 +246,8 @@ public class ApiVerticle extends VerticleBase {
   }
 
   private void setHost(RoutingContext ctx) {
-    JsonObject change;
-    try {
-      change = ctx.body().asJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      problems(ctx, "the body is not a JSON object", new JsonArray().add(Messages.brief(e.getMessage())));
-      return;
-    }
+    JsonObject change = jsonBody(ctx);
     if (change == null) {
-      problems(ctx, "the body is not a JSON object", new JsonArray().add("empty body"));
       return;
     }
     if (change.containsKey("host")) {
