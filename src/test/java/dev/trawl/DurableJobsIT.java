@@ -285,6 +285,29 @@ class DurableJobsIT {
     assertFalse(freshErr.contains("resuming"), freshErr);
   }
 
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void theDemoInTheSameDirectoryLeavesAStoppedServicesJobsAlone() throws Exception {
+    NodeProcess node = node().start();
+    String id = node.submit(slowJob("service", 100, 40));
+    Await.until(() -> node.summary(id).getLong("done") >= 20);
+    node.kill();
+    Path record = dir.resolve("data").resolve("service").resolve(id + ".job.json");
+    assertTrue(Files.exists(record));
+
+    Path conf = dir.resolve("demo.json");
+    Files.writeString(conf, new JsonObject().put("sink", new JsonObject().put("dir", dir.resolve("data").toString()))
+      .encode());
+    Process demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      "-jar", "target/trawl.jar", "demo", "-conf", conf.toString())
+      .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    assertEquals(0, demo.waitFor());
+    assertTrue(Files.exists(record), "the demo neither ran nor removed the service's job");
+
+    node.start();
+    assertExactlyOnce(node.awaitEnd(id), 100);
+  }
+
   private static Process cli(Path jobFile, Path out, Path conf, String... more) throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
       "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", "target/trawl.jar", "run", jobFile.toString(),

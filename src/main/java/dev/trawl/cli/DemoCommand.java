@@ -32,6 +32,9 @@ public final class DemoCommand {
     }
     config.getJsonObject("http").put("enabled", false);
     config.getJsonObject("fetch").put("blockPrivateNetworks", false); // the demo site is on loopback
+    // The demo writes under the service's sink.dir (data/): it must neither resume a stopped
+    // service's jobs nor clear them away, so its own job is not durable.
+    config.getJsonObject("jobs").put("durable", false);
     Vertx site = Vertx.vertx();
     try {
       int port = DemoSite.start(site).await().actualPort();

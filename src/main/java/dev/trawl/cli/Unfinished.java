@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The jobs a {@code trawl run} left unfinished in its output directory ({@code <name>/<id>.job.json}
- * without a summary beside it; see the job package's {@code JobStore}): the one to resume, or a
- * refusal when they are another job's, or, with {@code --fresh}, gone.
+ * The jobs a {@code trawl run} left unfinished in its output directory under the job's name
+ * ({@code <out>/<name>/<id>.job.json} without a summary beside it; see the job package's
+ * {@code JobStore}): the one to resume, or a refusal when they are another job file's, or, with
+ * {@code --fresh}, gone. Jobs of other names in the same directory are left alone.
  */
 final class Unfinished {
 
@@ -31,7 +32,9 @@ final class Unfinished {
       return null;
     }
     Path dir = Path.of(config.getJsonObject("sink").getString("dir"));
-    List<Path> records = records(dir);
+    // Only jobs of the same name: a run shares its folder, <out>/<name>/, with nothing else.
+    List<Path> records = job.getValue("name") instanceof String name && isFolderName(name)
+      ? records(dir, name) : List.of();
     for (Path record : records) {
       JsonObject stored = read(record);
       if (fresh) {
@@ -46,19 +49,20 @@ final class Unfinished {
     return null;
   }
 
-  private static List<Path> records(Path dir) {
+  private static boolean isFolderName(String name) {
+    return name.matches("[A-Za-z0-9._-]{1,64}") && !name.equals(".") && !name.equals("..");
+  }
+
+  private static List<Path> records(Path dir, String name) {
     List<Path> records = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
+    Path folder = dir.resolve(name);
+    if (!Files.isDirectory(folder)) {
       return records;
     }
-    try (Stream<Path> names = Files.list(dir)) {
-      for (Path name : names.filter(Files::isDirectory).toList()) {
-        try (Stream<Path> files = Files.list(name)) {
-          files.filter(f -> f.getFileName().toString().endsWith(JOB))
-            .filter(f -> !Files.exists(Path.of(base(f) + ".summary.json")))
-            .forEach(records::add);
-        }
-      }
+    try (Stream<Path> files = Files.list(folder)) {
+      files.filter(f -> f.getFileName().toString().endsWith(JOB))
+        .filter(f -> !Files.exists(Path.of(base(f) + ".summary.json")))
+        .forEach(records::add);
     } catch (IOException e) {
       throw new RunCommand.CliException("cannot read " + dir + ": " + e.getMessage());
     }
