@@ -268,10 +268,13 @@ final class JobStore {
     try {
       if (line.startsWith("s\t")) {
         started.set(Integer.parseInt(line.substring(2)));
-      } else if (line.startsWith("p\t") && line.split("\t", 4).length == 4) {
-        Long.parseLong(line.split("\t", 4)[1]);
-        Integer.parseInt(line.split("\t", 4)[2]);
-        pages.add(line.substring(2));
+      } else if (line.startsWith("p\t")) {
+        String[] page = line.split("\t", 4); // p, index, depth, url
+        if (page.length == 4) {
+          Long.parseLong(page[1]);
+          Integer.parseInt(page[2]);
+          pages.add(line.substring(2));
+        }
       }
     } catch (NumberFormatException damaged) {
       LOG.log(System.Logger.Level.WARNING, "a damaged journal line was passed over");
