@@ -1,42 +1,41 @@
 # Trawl: every target wraps Maven; nothing else needs installing but a JDK 17 and Maven.
 JAR := target/trawl.jar
-# The archive below records the jar's path as given, and is used only when the jar is given alike.
-JAR_PATH := $(abspath $(JAR))
-# A class-data archive of the classes Trawl loads (AppCDS), made by a training run of `trawl demo`
-# after each build: a JVM that maps it starts in about half the time. A stale or missing archive
-# is ignored by the JVM (the log lines saying so are switched off).
-JSA := target/trawl.jsa
-CDS := -XX:SharedArchiveFile=$(abspath $(JSA)) -Xlog:cds=off -Xlog:cds+dynamic=off
-# A service runs for long: C2 compiles its hot path (after ~100k pages on 2 busy cores). Serial GC
-# and a small heap keep the resident set near 200 MB; raise -Xmx for jobs with large bodies (parses
-# share half the heap, see parse.ParseBudget). An OutOfMemoryError ends the JVM: a node that ran
-# out would otherwise limp on with promises never completed.
-JAVA_OPTS ?= -XX:+UseSerialGC -Xmx128m -XX:+ExitOnOutOfMemoryError $(CDS)
-# A one-shot CLI run (trawl run, trawl kit) is over before C2 pays back its compile time on 2
-# cores: C1 only was faster on every workload of the benchmark kit.
-CLI_OPTS ?= -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx96m -XX:+ExitOnOutOfMemoryError $(CDS)
+# bin/trawl is how Trawl runs: it picks the JDK (JAVA_HOME, else the newest JDK 25 or later it
+# finds, else java on the PATH) and the JVM flags for the mode (one-shot or service), and maps the
+# cache trained here for that JDK: an AOT cache on 25 or later (classes loaded and linked, method
+# profiles), a class-data archive before. A JVM that finds its cache missing or stale goes on
+# without it. The cache is trained for the JDK bin/trawl picks and, when that is another one, for
+# the java on the PATH too (used when JAVA_HOME points at it).
+TRAWL := $(abspath bin/trawl)
+TRAINED := target/jvm/.trained
 MVN := mvn -B
 
 .PHONY: build run test demo cluster-demo bench bench-compare bench-core bench-crawl bench-cluster kit-cmd clean
 
-build: $(JAR) $(JSA)
+build: $(JAR) $(TRAINED)
 
 $(JAR): pom.xml $(shell find src/main -type f)
 	$(MVN) -DskipTests package
 
-$(JSA): $(JAR)
-	rm -f $(JSA)
-	java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ArchiveClassesAtExit=$(JSA) -Xlog:cds=off -Xlog:cds+dynamic=off \
-	  -jar $(JAR_PATH) demo -conf conf/demo.json > /dev/null 2>&1 || { rm -f $(JSA); echo "no class-data archive (optional)"; }
+# A training run (trawl train: pages, a crawl, JSON, the HTTP API on a local shop), about 20 s.
+$(TRAINED): $(JAR) bin/trawl
+	@mkdir -p target/jvm
+	@echo "training the JVM cache: $$($(TRAWL) --cache-file)"
+	@$(TRAWL) --cache > target/jvm/train.log 2>&1 || echo "no JVM cache (optional; see target/jvm/train.log)"
+	@if [ "$$($(TRAWL) --cache-file)" != "$$(env -u JAVA_HOME TRAWL_JDK_DIRS=/nonexistent $(TRAWL) --cache-file)" ]; then \
+	  echo "training the JVM cache: $$(env -u JAVA_HOME TRAWL_JDK_DIRS=/nonexistent $(TRAWL) --cache-file)"; \
+	  env -u JAVA_HOME TRAWL_JDK_DIRS=/nonexistent $(TRAWL) --cache >> target/jvm/train.log 2>&1 \
+	    || echo "no JVM cache for the java on the PATH (optional; see target/jvm/train.log)"; fi
+	@touch $@
 
 run: build
-	java $(JAVA_OPTS) -jar $(JAR_PATH) -conf conf/config.json
+	$(TRAWL) -conf conf/config.json
 
 test:
 	$(MVN) verify
 
 demo: build
-	java $(JAVA_OPTS) -jar $(JAR_PATH) demo -conf conf/demo.json
+	$(TRAWL) demo -conf conf/demo.json
 
 # Three clustered nodes on loopback, one job across them: who fetched what. Needs python3.
 cluster-demo: $(JAR)
@@ -44,7 +43,7 @@ cluster-demo: $(JAR)
 
 # W1-W4 on a warm service against Trawl's own local shop, with limits and the parse-only ceiling.
 bench: build
-	TRAWL_JAVA_OPTS="$(JAVA_OPTS)" bench/bench.py
+	bench/bench.py
 
 # W1 and W4 of make bench on two builds side by side, alternated job by job: make bench-compare OLD_JAR=...
 bench-compare: $(JAR)
@@ -52,8 +51,11 @@ bench-compare: $(JAR)
 	bench/compare.py $(OLD_JAR)
 
 # The command for the benchmark kit's Trawl slot: TRAWL_CMD="$$(make -s kit-cmd)" ./bench.py run all
+# What an operator sets for a benchmark on loopback, in the command: the kit's sites are on
+# 127.0.0.1 (private addresses are refused by default), and its one host takes all the kit's
+# concurrency at a steady rate (the host limit is 8 by default, and adaptive).
 kit-cmd: build
-	@echo java $(CLI_OPTS) -jar $(JAR_PATH) kit
+	@echo env TRAWL_FETCH_BLOCK_PRIVATE_NETWORKS=false TRAWL_POLITENESS_PER_HOST=1000 TRAWL_POLITENESS_ADAPTIVE=false $(TRAWL) kit
 
 # The core pipeline's figures: an N-page job and a 1,000,000-line requestsFile under -Xmx256m.
 bench-core: $(JAR)

@@ -26,13 +26,14 @@ import time
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-JAR = os.path.realpath(os.path.join(HERE, "..", "target", "trawl.jar"))  # as make build's class-data archive has it
+JAR = os.path.realpath(os.path.join(HERE, "..", "target", "trawl.jar"))
+TRAWL = os.path.realpath(os.path.join(HERE, "..", "bin", "trawl"))  # how a user runs Trawl: its JDK, flags and cache
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def start(cmd, ready, log):
+def start(cmd, ready, log, env=None):
     out = open(log, "w")
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=out)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=out, env=env)
     deadline = time.time() + 60
     while time.time() < deadline:
         if ready in open(log).read():
@@ -130,7 +131,8 @@ def main():
     ap.add_argument("--products", type=int, default=20000)
     ap.add_argument("--max-warmups", type=int, default=10, help="warm-up jobs of each shape at most (default 10)")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each workload; the median is reported (default 3)")
-    ap.add_argument("--java-opts", default=os.environ.get("TRAWL_JAVA_OPTS", "-XX:+UseSerialGC -Xmx256m -XX:+ExitOnOutOfMemoryError"))
+    ap.add_argument("--java-opts", default=os.environ.get("TRAWL_JAVA_OPTS", ""),
+                    help="extra JVM flags for the service, after bin/trawl's own (its TRAWL_JAVA_OPTS)")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="trawl-bench.")
     site_port, slow_port, api_port = 18095, 18096, 18097
@@ -144,8 +146,12 @@ def main():
         conf = {"http": {"port": api_port, "host": "127.0.0.1"}, "sink": {"dir": f"{work}/data"},
                 "politeness": {"perHost": 100000, "adaptive": False}, "fetch": {"blockPrivateNetworks": False, "robots": "ignore", "perHostPool": 512},
                 "retry": {"attempts": 1}}
-        service = start(["java"] + args.java_opts.split() + ["-jar", JAR, "-conf", json.dumps(conf)],
-                        "trawl: ready", f"{work}/service.log")
+        # The service as an operator would start it for a benchmark on loopback: bin/trawl, with
+        # private addresses allowed and the one host's politeness limit out of the way, in its config.
+        service_cmd = [TRAWL, "-conf", json.dumps(conf)]
+        command = f"TRAWL_JAVA_OPTS='{args.java_opts}' " + " ".join(service_cmd[:2]) + f" '{service_cmd[2]}'"
+        print(f"service: {command}\n  = {subprocess.run([TRAWL, '--print'] + service_cmd[1:], env=dict(os.environ, TRAWL_JAVA_OPTS=args.java_opts), capture_output=True, text=True).stdout.strip()}", file=sys.stderr)
+        service = start(service_cmd, "trawl: ready", f"{work}/service.log", env=dict(os.environ, TRAWL_JAVA_OPTS=args.java_opts))
         procs.append(service)
         pid = service.pid
         pages = [f"http://127.0.0.1:{site_port}/p/{i + 1}" for i in range(n)]
@@ -185,7 +191,7 @@ def main():
         site_pages = 1 + -(-n // 100) + n
         rows.append(("W4", s, cpu, rss, rates, limit_w1, "trawl load, C=64 (W1's)", 100.0 * s["ok"] / site_pages))
 
-        print(f"\nmake bench — warm service, {args.java_opts}, site: trawl site ({n:,} products), "
+        print(f"\nmake bench — warm service: {command}\nsite: trawl site ({n:,} products), "
               f"W2 latency {args.latency_ms} ms, median of {args.repeat} runs\n")
         print("| workload | pages | pages/s (median) | runs | limit /s | ratio to limit | CPU s | peak RSS MB | ok % |")
         print("|---|---:|---:|---|---:|---:|---:|---:|---:|")

@@ -4,6 +4,7 @@ import dev.trawl.bench.KitCommand;
 import dev.trawl.bench.LoadCommand;
 import dev.trawl.bench.ParseBenchCommand;
 import dev.trawl.bench.SiteCommand;
+import dev.trawl.bench.TrainCommand;
 import dev.trawl.cli.DemoCommand;
 import dev.trawl.cli.RunCommand;
 import dev.trawl.cli.TrawlApplication;
@@ -12,7 +13,7 @@ import java.util.Arrays;
 
 /**
  * Entry point of the fat jar: {@code run JOB.json} and {@code demo} are Trawl's own commands;
- * {@code site}, {@code kit}, {@code load} and {@code parse-bench} are the benchmark tools
+ * {@code site}, {@code kit}, {@code load}, {@code parse-bench} and {@code train} are the benchmark tools
  * ({@code dev.trawl.bench}); anything else goes to the Vert.x launcher ({@code -conf},
  * {@code -cluster}, ...). This table is the only place the command line reaches into the tools.
  */
@@ -31,6 +32,7 @@ public final class Main {
       case "kit" -> System.exit(KitCommand.main(rest));
       case "load" -> System.exit(LoadCommand.main(rest));
       case "parse-bench" -> System.exit(ParseBenchCommand.main(rest));
+      case "train" -> System.exit(TrainCommand.main(rest));
       default -> TrawlApplication.launch(args);
     }
   }
