@@ -21,6 +21,7 @@ import org.jsoup.select.Selector;
 import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.io.StringReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -40,6 +41,8 @@ import java.util.function.Function;
  */
 public final class Extractor {
 
+  /** A crawl's default {@code follow.links}, read by {@link AnchorScan} rather than a whole document. */
+  private static final String ANCHORS = "a[href]";
   private static final Set<String> LINK_ATTRS = Set.of("href", "src", "action", "srcset", "poster", "data", "cite");
   private static final ThreadLocal<Map<String, Evaluator>> EVALUATORS = ThreadLocal.withInitial(HashMap::new);
   private static final Map<String, JsonPointer> POINTERS = new ConcurrentHashMap<>();
@@ -84,6 +87,9 @@ public final class Extractor {
     if (firstMatchesSuffice(spec, keepText, followSelector)) {
       return new ParsedPage(spec.as() == ParseAs.NONE ? null : firstMatches(spec, html, baseUri), null, null, List.of());
     }
+    if (ANCHORS.equals(followSelector) && firstMatchesSuffice(spec, keepText, null)) {
+      return crawledPage(spec, body, bom, charset, baseUri);
+    }
     Document doc = Parser.htmlParser().parseInput(html, baseUri);
     JsonObject data = new JsonObject();
     if (spec.fields().isEmpty()) {
@@ -96,6 +102,30 @@ public final class Extractor {
     List<String> found = followSelector == null ? List.of() : targets(doc, followSelector);
     boolean wantedData = spec.as() != ParseAs.NONE;
     return new ParsedPage(wantedData ? data : null, links, keepText ? doc.outerHtml() : null, found);
+  }
+
+  /**
+   * A page of a crawl that follows {@code a[href]} and wants first matches: the links from one
+   * scan of the page's text ({@link AnchorScan}), the fields from a parse that stops at the last
+   * of them. No document of the whole page is built.
+   */
+  private static ParsedPage crawledPage(ParseSpec spec, byte[] body, int bom, Charset charset, String baseUri) {
+    String text = new String(body, bom, body.length - bom, charset);
+    AnchorScan.Found anchors = AnchorScan.scan(text);
+    String base = baseUri;
+    if (anchors.base() != null) {
+      String declared = Links.resolve(baseUri, anchors.base().strip());
+      base = declared == null ? baseUri : declared;
+    }
+    List<String> found = new ArrayList<>(anchors.hrefs().size());
+    for (String href : anchors.hrefs()) {
+      String url = Links.resolve(base, href);
+      if (url != null) {
+        found.add(url);
+      }
+    }
+    JsonObject data = spec.as() == ParseAs.NONE ? null : firstMatches(spec, new StringReader(text), base);
+    return new ParsedPage(data, null, null, found);
   }
 
   /**
