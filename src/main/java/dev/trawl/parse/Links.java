@@ -38,6 +38,13 @@ public final class Links {
   private final boolean sameHost;
   private final List<Pattern> include;
   private final List<Pattern> exclude;
+  /**
+   * What {@code include} and {@code exclude} said of recent URLs: pages of a site link the same
+   * pages over and over, and matching is most of what following costs. The keys are the strings
+   * {@link #normalize} already holds, so an entry costs a map node. Used from any thread.
+   */
+  private final java.util.Map<String, Boolean> filtered = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int MAX_VERDICTS = 32_768;
 
   public Links(FollowSpec follow) {
     this.sameHost = follow.sameHost();
@@ -132,6 +139,21 @@ public final class Links {
     if (sameHost && (pageHost == null || !pageHost.equals(HostNames.hostOfNormalized(url)))) {
       return false;
     }
+    if (include.isEmpty() && exclude.isEmpty()) {
+      return true;
+    }
+    Boolean verdict = filtered.get(url);
+    if (verdict == null) {
+      verdict = passesFilters(url);
+      if (filtered.size() >= MAX_VERDICTS) {
+        filtered.clear(); // crude, but bounded; a crawl's pages link the same few hundred pages
+      }
+      filtered.put(url, verdict);
+    }
+    return verdict;
+  }
+
+  private boolean passesFilters(String url) {
     if (!include.isEmpty() && include.stream().noneMatch(p -> p.matcher(url).find())) {
       return false;
     }
