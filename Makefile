@@ -57,12 +57,12 @@ bench-compare: $(JAR)
 kit-cmd: build
 	@echo env TRAWL_FETCH_BLOCK_PRIVATE_NETWORKS=false TRAWL_POLITENESS_PER_HOST=1000 TRAWL_POLITENESS_ADAPTIVE=false $(TRAWL) kit
 
-# The core pipeline's figures: an N-page job and a 1,000,000-line requestsFile under -Xmx256m.
-bench-core: $(JAR)
+# The core pipeline's figures: an N-page job; a 1,000,000-line requestsFile job, its heap and resident memory.
+bench-core: build
 	bench/core.sh
 
-# A crawl of a local 100,000-page site from its front page, under -Xmx256m.
-bench-crawl: $(JAR)
+# A crawl of a local 100,000-page site from its front page: the live heap per million URLs seen.
+bench-crawl: build
 	bench/crawl.sh
 
 # A latency-bound job on 1, 2 and 3 nodes; one node clustered against unclustered.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Issue 4's crawl figure: crawl `trawl site` (PAGES products under category pages of 100, from its
-# front page) with dedupe, under -Xmx256m; the site counts what it served, so "each page fetched
+# front page) with dedupe, run as a user runs it (bin/trawl run); the site counts what it served, so "each page fetched
 # once" is checked on the server. Usage: bench/crawl.sh [PAGES]      (make bench-crawl)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +21,7 @@ cat > "$WORK/crawl.json" <<JSON
  "limits": {"concurrency": 64},
  "parse": {"fields": {"title": "h1", "price": ".price"}}}
 JSON
-/usr/bin/time -f "%e %M" -o "$WORK/time" java -Xmx256m "-Xlog:gc:file=$WORK/gc.log" -jar "$JAR" \
+TRAWL_JAVA_OPTS="${TRAWL_JAVA_OPTS:-} -Xlog:gc:file=$WORK/gc.log" /usr/bin/time -f "%e %M" -o "$WORK/time" bin/trawl \
   run "$WORK/crawl.json" --out "$WORK/out" -conf "$WORK/conf.json" 2> "$WORK/run.log" > /dev/null
 curl -s "http://127.0.0.1:$PORT/__stats" > "$WORK/stats.json"
 python3 - "$WORK" "$PAGES" <<'PY'
@@ -42,5 +42,6 @@ print(f"| requests the site served / distinct paths / repeated | {stats['request
 print(f"| wall (whole CLI run, JVM start included) | {float(wall):.1f} s ({summary['done'] / float(wall):,.0f} pages/s) |")
 print(f"| peak heap in use / peak after GC (live) | {max(before):.0f} MB / {max(after):.0f} MB |")
 print(f"| peak RSS | {int(rss) / 1024:.0f} MB |")
+print(f"| live heap per million URLs seen (peak after GC / URLs) | {max(after) / (summary['done'] / 1e6):.0f} MB |")
 PY
-echo "(work files in $WORK)"
+echo "(command: $(bin/trawl --print run "$WORK/crawl.json" --out "$WORK/out" -conf "$WORK/conf.json"); work files in $WORK)"
