@@ -17,9 +17,13 @@ import java.util.Set;
  * @param userAgent            the {@code User-Agent} sent unless a job sets its own
  * @param parseOffloadBytes    bodies larger than this are parsed on a worker thread ({@code parse.offloadBytes})
  * @param perHostPool          connections kept per host ({@code fetch.perHostPool})
+ * @param http2                whether HTTP/2 is offered over TLS ({@code fetch.http2})
+ * @param trustStore           a PEM file of extra CA certificates, or "" ({@code fetch.trustStore})
+ * @param insecureTls          whether certificates go unchecked ({@code fetch.insecureTls}; tests only)
  */
 public record FetchSettings(String nodeId, long maxBodyBytes, int maxRedirects, boolean blockPrivateNetworks,
-                            Set<String> allowPrivateHosts, String userAgent, int parseOffloadBytes, int perHostPool) {
+                            Set<String> allowPrivateHosts, String userAgent, int parseOffloadBytes, int perHostPool,
+                            boolean http2, String trustStore, boolean insecureTls) {
 
   public FetchSettings {
     allowPrivateHosts = Set.copyOf(allowPrivateHosts);
@@ -27,6 +31,7 @@ public record FetchSettings(String nodeId, long maxBodyBytes, int maxRedirects, 
 
   public static FetchSettings from(TrawlConfig cfg) {
     return new FetchSettings(cfg.nodeId(), cfg.maxBodyBytes(), cfg.maxRedirects(), cfg.blockPrivateNetworks(),
-      cfg.allowPrivateHosts(), cfg.userAgent(), cfg.parseOffloadBytes(), cfg.perHostPool());
+      cfg.allowPrivateHosts(), cfg.userAgent(), cfg.parseOffloadBytes(), cfg.perHostPool(), cfg.http2(),
+      cfg.trustStore(), cfg.insecureTls());
   }
 }

@@ -20,17 +20,21 @@ package dev.trawl.config;
  * @param defaults        {@code limits}, {@code timeouts} and {@code retry}: what a job falls back to
  * @param durable         {@code jobs.durable}: job state is kept beside the results and resumed after a restart
  * @param stopGraceMs     {@code jobs.stopGraceMs}: a stopping node lets tries in flight finish this long, then aborts them
+ * @param proxies         {@code fetch.proxies}: the node's proxy pool
+ * @param allowJobProxies {@code fetch.allowJobProxies}: whether a job may name proxies of its own
  */
 public record JobSettings(long maxRequests, int maxConcurrent, int keepFinished, String requestsFileDir,
                           int queueCapacity, long maxRetryAfterMs, String robotsDefault, int maxInFlight,
                           int fetchVerticles, String nodeId, String userAgent, String sinkDir, JobDefaults defaults,
-                          boolean durable, long stopGraceMs) {
+                          boolean durable, long stopGraceMs, java.util.List<dev.trawl.fetch.Proxy> proxies,
+                          boolean allowJobProxies) {
 
   public static JobSettings from(TrawlConfig cfg) {
     return new JobSettings(cfg.maxRequestsPerJob(), cfg.maxConcurrentJobs(), cfg.keepFinishedJobs(),
       cfg.requestsFileDir(), cfg.queueCapacity(), cfg.maxRetryAfterMs(), cfg.robotsDefault(), cfg.maxInFlight(),
       cfg.fetchVerticles(), cfg.nodeId(), cfg.userAgent(), cfg.sinkDir(), JobDefaults.of(cfg),
-      cfg.durableJobs(), cfg.stopGraceMs());
+      cfg.durableJobs(), cfg.stopGraceMs(), cfg.proxies().stream().map(dev.trawl.fetch.Proxy::parse).toList(),
+      cfg.allowJobProxies());
   }
 
   /** Whether jobs may name a {@code requestsFile} on this node: only when {@link #requestsFileDir} is set. */

@@ -67,7 +67,8 @@ public record RetryPolicy(int attempts, long backoffMs, List<String> on, long ma
     if (status > 0) {
       return on.contains(Integer.toString(status)) || (status >= 500 && on.contains("5xx"));
     }
-    return on.contains(errorKind);
+    // a proxy that cannot be reached is retried as a server that cannot be: the next try may take another
+    return on.contains(errorKind) || ("proxy".equals(errorKind) && on.contains("connect"));
   }
 
   /**

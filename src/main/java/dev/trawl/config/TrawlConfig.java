@@ -105,6 +105,33 @@ public final class TrawlConfig {
     return section("fetch").getString("robots");
   }
 
+  /** The node's proxies ({@code fetch.proxies}), as written; {@link #problems} has checked each. */
+  public java.util.List<String> proxies() {
+    java.util.List<String> proxies = new java.util.ArrayList<>();
+    section("fetch").getJsonArray("proxies").forEach(p -> proxies.add(String.valueOf(p)));
+    return proxies;
+  }
+
+  /** Whether a job may name proxies of its own ({@code fetch.allowJobProxies}). */
+  public boolean allowJobProxies() {
+    return section("fetch").getBoolean("allowJobProxies");
+  }
+
+  /** Whether HTTP/2 is offered over TLS (ALPN) ({@code fetch.http2}). */
+  public boolean http2() {
+    return section("fetch").getBoolean("http2");
+  }
+
+  /** A PEM file of CA certificates trusted besides the JDK's, or "" ({@code fetch.trustStore}). */
+  public String trustStore() {
+    return section("fetch").getString("trustStore");
+  }
+
+  /** Whether TLS certificates and host names go unchecked ({@code fetch.insecureTls}; for tests only). */
+  public boolean insecureTls() {
+    return section("fetch").getBoolean("insecureTls");
+  }
+
   public int parseOffloadBytes() {
     return section("parse").getInteger("offloadBytes");
   }
@@ -204,6 +231,19 @@ public final class TrawlConfig {
     }
     if (sinkDir().isBlank()) {
       problems.add("sink.dir must not be empty");
+    }
+    for (int i = 0; i < proxies().size(); i++) {
+      try {
+        dev.trawl.fetch.Proxy.parse(proxies().get(i));
+      } catch (IllegalArgumentException e) {
+        problems.add("fetch.proxies[" + i + "] " + e.getMessage());
+      }
+    }
+    if (!trustStore().isBlank()) {
+      String unreadable = dev.trawl.fetch.TrustStores.problemWith(java.nio.file.Path.of(trustStore()));
+      if (unreadable != null) {
+        problems.add("fetch.trustStore " + unreadable);
+      }
     }
     String robots = section("fetch").getString("robots");
     if (!robots.equals("obey") && !robots.equals("ignore")) {

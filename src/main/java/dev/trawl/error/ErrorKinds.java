@@ -37,6 +37,9 @@ public final class ErrorKinds {
     if (error instanceof TrawlFailure e) {
       return e.kind();
     }
+    if (error instanceof io.netty.handler.proxy.ProxyConnectException) {
+      return ErrorKind.PROXY; // a ConnectException too: it must come first
+    }
     if (error instanceof UnknownHostException) {
       return ErrorKind.DNS;
     }

@@ -26,16 +26,30 @@ import java.util.Objects;
  * @param follow     for a crawl's pages, which links to report back; otherwise null
  * @param guard      the coordinator's private-network guard and body and redirect limits, applied by
  *                   whichever node fetches the try
+ * @param proxy      the proxy the try goes through (the coordinator's choice), or null
  */
 public record FetchRequest(String jobId, long index, long dispatchId, String url, String method,
                            Map<String, String> headers, String body, Timeouts timeouts, ParseSpec parse,
-                           boolean keepBody, Purpose purpose, FollowSpec follow, FetchGuard guard) {
+                           boolean keepBody, Purpose purpose, FollowSpec follow, FetchGuard guard, Proxy proxy) {
 
   /** What a fetched body is for. */
   public enum Purpose { PAGE, ROBOTS, SITEMAP }
 
   public FetchRequest {
     Objects.requireNonNull(guard, "guard"); // a try without its coordinator's guard is never fetched
+  }
+
+  /** A try that goes straight to the server. */
+  public FetchRequest(String jobId, long index, long dispatchId, String url, String method,
+                      Map<String, String> headers, String body, Timeouts timeouts, ParseSpec parse,
+                      boolean keepBody, Purpose purpose, FollowSpec follow, FetchGuard guard) {
+    this(jobId, index, dispatchId, url, method, headers, body, timeouts, parse, keepBody, purpose, follow, guard, null);
+  }
+
+  /** Whether the request asks the server for the page only if it changed (a job's {@code since}). */
+  public boolean conditional() {
+    return headers.keySet().stream().anyMatch(name -> name.equalsIgnoreCase("If-None-Match")
+      || name.equalsIgnoreCase("If-Modified-Since"));
   }
 
   public JsonObject toJson() {
@@ -49,7 +63,8 @@ public record FetchRequest(String jobId, long index, long dispatchId, String url
       .put("keepBody", keepBody)
       .put("purpose", purpose.name())
       .put("follow", follow == null ? null : follow.toJson())
-      .put("guard", guard.toJson());
+      .put("guard", guard.toJson())
+      .put("proxy", proxy == null ? null : proxy.toJson());
   }
 
   public static FetchRequest fromJson(JsonObject json) {
@@ -59,6 +74,7 @@ public record FetchRequest(String jobId, long index, long dispatchId, String url
       json.getString("url"), json.getString("method"), headers, json.getString("body"),
       Timeouts.fromJson(json.getJsonObject("timeouts")), ParseSpec.fromJson(json.getJsonObject("parse")),
       json.getBoolean("keepBody"), Purpose.valueOf(json.getString("purpose")),
-      FollowSpec.fromJson(json.getJsonObject("follow")), FetchGuard.fromJson(json.getJsonObject("guard")));
+      FollowSpec.fromJson(json.getJsonObject("follow")), FetchGuard.fromJson(json.getJsonObject("guard")),
+      Proxy.fromJson(json.getJsonObject("proxy")));
   }
 }

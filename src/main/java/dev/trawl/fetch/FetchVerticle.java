@@ -13,7 +13,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.TrustOptions;
 
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -45,8 +47,17 @@ public class FetchVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     settings = FetchSettings.from(TrawlConfig.from(config()));
-    fetcher = new Fetcher(vertx, settings);
     reader = new PageReader(vertx, settings.parseOffloadBytes());
+    // fetch.trustStore is a file: read on a worker, before any try is taken
+    Future<TrustOptions> trust = settings.trustStore().isBlank() || settings.insecureTls() ? Future.succeededFuture(null)
+      : vertx.executeBlocking(() -> TrustStores.jdkAnd(Path.of(settings.trustStore())), false);
+    return trust.compose(options -> {
+      fetcher = new Fetcher(vertx, settings, options);
+      return listen();
+    });
+  }
+
+  private Future<?> listen() {
     return Future.all(
       vertx.eventBus().<FetchRequest>consumer(Addresses.atNode(Addresses.FETCH, settings.nodeId()), this::onFetch).completion(),
       vertx.eventBus().<JsonObject>consumer(Addresses.FETCH_ABORT, this::onAbort).completion(),
@@ -80,10 +91,13 @@ public class FetchVerticle extends VerticleBase {
 
   /** The answered page read for what it was fetched for. */
   private Future<FetchOutcome> read(Exchange exchange, Page page) {
+    FetchRequest req = exchange.request;
+    if (page.status() == 304 && req.conditional()) {
+      return Future.succeededFuture(FetchOutcome.notModified(exchange, page)); // unchanged since the job it asked about
+    }
     if (!page.isSuccess()) {
       return Future.succeededFuture(FetchOutcome.httpStatus(exchange, page));
     }
-    FetchRequest req = exchange.request;
     byte[] body = page.body();
     return switch (req.purpose()) {
       case ROBOTS -> Future.succeededFuture(FetchOutcome.ok(exchange, page, reader.robots(body)));

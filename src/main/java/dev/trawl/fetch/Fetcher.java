@@ -2,6 +2,7 @@ package dev.trawl.fetch;
 
 import dev.trawl.config.FetchSettings;
 import dev.trawl.error.ErrorKind;
+import dev.trawl.error.ErrorKinds;
 import dev.trawl.error.TrawlFailure;
 import dev.trawl.web.HostNames;
 import dev.trawl.web.PublicSuffixes;
@@ -12,7 +13,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.net.ProxyOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.TrustOptions;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.impl.ClientPhase;
@@ -56,10 +59,11 @@ final class Fetcher {
   private record Hop(Exchange exchange, LimitedBody body) {
   }
 
-  Fetcher(Vertx vertx, FetchSettings settings) {
+  /** @param trust the JDK's CAs and {@code fetch.trustStore}'s, or null for the JDK's alone */
+  Fetcher(Vertx vertx, FetchSettings settings, TrustOptions trust) {
     this.vertx = vertx;
     this.settings = settings;
-    this.clients = new Clients(vertx, settings.perHostPool(), this::intercept);
+    this.clients = new Clients(vertx, settings, trust, this::intercept);
   }
 
   /** The answer to {@code exchange}'s request, after any redirects. */
@@ -76,9 +80,14 @@ final class Fetcher {
       return Future.failedFuture(new TrawlFailure(ErrorKind.INVALID_REQUEST, "invalid URL " + url));
     }
     Future<Void> ready = "https".equalsIgnoreCase(uri.getScheme()) ? tlsLoaded() : Future.succeededFuture();
+    Proxy proxy = exchange.request.proxy();
     return (exchange.waitsForPublicSuffixes() ? ready.compose(v -> publicSuffixesLoaded()) : ready)
-      .compose(v -> serverFor(uri, exchange.request.guard()))
-      .compose(server -> send(exchange, uri, method, body, server))
+      .compose(v -> serverFor(uri, exchange.request.guard(), proxy != null))
+      .compose(server -> proxy == null ? send(exchange, uri, method, body, server, null)
+        : proxyAddress(proxy, exchange.request.guard())
+          .compose(address -> send(exchange, uri, method, body, server, proxy.options(address, exchange.request.timeouts().connectMs())))
+          .recover(error -> Future.failedFuture(viaProxy(proxy, error)))
+          .compose(response -> refusedByProxy(proxy, response)))
       .compose(response -> followOrFinish(exchange, uri, method, body, hop, response));
   }
 
@@ -132,10 +141,11 @@ final class Fetcher {
    * Where to connect. A host that is an address in any spelling ({@code 127.1}, {@code 0x7f000001})
    * is connected to as that address. With {@code fetch.blockPrivateNetworks} on, a name is resolved
    * here and checked, and the connection goes to that very address, so no second DNS answer can
-   * slip past the check; otherwise the client resolves names itself (null). The guard is the
-   * coordinator's, carried by the try.
+   * slip past the check; otherwise the client resolves names itself (null; through a SOCKS5 proxy,
+   * the proxy does). The guard is the coordinator's, carried by the try. Through an HTTP proxy an
+   * http URL goes as the URL itself: that proxy resolves its host again.
    */
-  private Future<SocketAddress> serverFor(URI uri, FetchGuard guard) {
+  private Future<SocketAddress> serverFor(URI uri, FetchGuard guard, boolean proxied) {
     String host = HostNames.hostOf(uri);
     if (host == null) {
       return Future.failedFuture(new TrawlFailure(ErrorKind.INVALID_REQUEST, "no host in " + uri));
@@ -154,7 +164,68 @@ final class Fetcher {
       : ((VertxInternal) vertx).nameResolver().resolve(host);
     return address.compose(resolved -> guarded && PrivateAddresses.isBlocked(resolved)
       ? Future.failedFuture(blocked(host, resolved))
-      : Future.succeededFuture(SocketAddress.inetSocketAddress(new InetSocketAddress(resolved, HostNames.portOf(uri)))));
+      : Future.succeededFuture(SocketAddress.inetSocketAddress(new InetSocketAddress(
+        proxied ? addressOnly(resolved) : resolved, HostNames.portOf(uri)))));
+  }
+
+  /**
+   * The address without the name it was resolved from: a proxy is then asked for the address
+   * checked here (SOCKS5 by address, HTTP {@code CONNECT} to it), not for a name it would resolve
+   * again. TLS still checks the URL's host name.
+   */
+  private static InetAddress addressOnly(InetAddress resolved) {
+    try {
+      return InetAddress.getByAddress(resolved.getAddress());
+    } catch (java.net.UnknownHostException e) {
+      return resolved; // cannot happen for an address of a valid length
+    }
+  }
+
+  /**
+   * The address to reach a proxy at: its own address checked by the same private-network guard as
+   * the pages (a proxy on a private address must be listed in {@code fetch.allowPrivateHosts}).
+   */
+  private Future<String> proxyAddress(Proxy proxy, FetchGuard guard) {
+    InetAddress literal;
+    try {
+      literal = HostNames.literalAddress(proxy.host());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new TrawlFailure(ErrorKind.PROXY, "proxy " + proxy + ": " + e.getMessage()));
+    }
+    if (literal == null && !guard.guards(proxy.host())) {
+      return Future.succeededFuture(proxy.host());
+    }
+    Future<InetAddress> address = literal != null ? Future.succeededFuture(literal)
+      : ((VertxInternal) vertx).nameResolver().resolve(proxy.host());
+    return address
+      .recover(error -> Future.failedFuture(new TrawlFailure(ErrorKind.PROXY, "proxy " + proxy + ": cannot resolve "
+        + proxy.host())))
+      .compose(resolved -> guard.guards(proxy.host()) && PrivateAddresses.isBlocked(resolved)
+        ? Future.failedFuture(new TrawlFailure(ErrorKind.BLOCKED, "proxy " + proxy + " is " + resolved.getHostAddress()
+          + ", a private address (fetch.blockPrivateNetworks; list " + proxy.host() + " in fetch.allowPrivateHosts)"))
+        : Future.succeededFuture(resolved.getHostAddress()));
+  }
+
+  /**
+   * A try through a proxy that got no answer: failing to connect to, authenticate to or tunnel
+   * through the proxy is {@code proxy}; what happened after the answer began keeps its own kind.
+   */
+  private static Throwable viaProxy(Proxy proxy, Throwable error) {
+    if (error instanceof TrawlFailure) {
+      return error;
+    }
+    ErrorKind kind = ErrorKinds.kindOf(error);
+    boolean reaching = kind == ErrorKind.PROXY || kind == ErrorKind.CONNECT || kind == ErrorKind.DNS
+      || error instanceof io.netty.channel.ConnectTimeoutException;
+    return reaching ? new TrawlFailure(ErrorKind.PROXY, "proxy " + proxy + ": " + ErrorKinds.messageOf(error)) : error;
+  }
+
+  /** A {@code 407} is the proxy's own answer (for http URLs an HTTP proxy answers in the server's stead). */
+  private static Future<HttpResponse<Buffer>> refusedByProxy(Proxy proxy, HttpResponse<Buffer> response) {
+    return response.statusCode() == 407
+      ? Future.failedFuture(new TrawlFailure(ErrorKind.PROXY, "proxy " + proxy + " answered 407 "
+        + (proxy.username() == null ? "(it wants credentials)" : "(it refused the credentials)")))
+      : Future.succeededFuture(response);
   }
 
   private static TrawlFailure blocked(String host, InetAddress resolved) {
@@ -163,7 +234,7 @@ final class Fetcher {
   }
 
   private Future<HttpResponse<Buffer>> send(Exchange exchange, URI uri, String method, String body,
-                                            SocketAddress server) {
+                                            SocketAddress server, ProxyOptions proxy) {
     FetchRequest req = exchange.request;
     LimitedBody codec = new LimitedBody(req.guard().maxBodyBytes(), exchange);
     // No connectTimeout on the request: in Vert.x 5 that is the wait for a pooled connection, which
@@ -173,6 +244,9 @@ final class Fetcher {
       .followRedirects(false)
       .idleTimeout(req.timeouts().idleMs()) // the wait for the head; the body's silences: Exchange
       .as(codec);
+    if (proxy != null) {
+      request.proxy(proxy);
+    }
     request.putHeaders(headersFor(exchange, uri));
     byRequest.put(request, new Hop(exchange, codec));
     Future<HttpResponse<Buffer>> sent = body == null ? request.send() : request.sendBuffer(Buffer.buffer(body));

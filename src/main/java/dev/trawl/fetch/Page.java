@@ -35,6 +35,25 @@ record Page(String finalUrl, HttpResponse<Buffer> response) {
     return LimitedBody.bytesOf(response.body() == null ? Buffer.buffer() : response.body());
   }
 
+  /** {@code HTTP/2}, {@code HTTP/1.1} or {@code HTTP/1.0}: the version the answer came in. */
+  String httpVersion() {
+    return switch (response.version()) {
+      case HTTP_2 -> "HTTP/2";
+      case HTTP_1_0 -> "HTTP/1.0";
+      case HTTP_1_1 -> "HTTP/1.1";
+    };
+  }
+
+  /** The {@code ETag} validator, or null. */
+  String etag() {
+    return response.getHeader("ETag");
+  }
+
+  /** The {@code Last-Modified} validator, or null. */
+  String lastModified() {
+    return response.getHeader("Last-Modified");
+  }
+
   long retryAfterMs() {
     return RetryAfter.ms(response.getHeader(HttpHeaders.RETRY_AFTER), Clock.systemUTC());
   }

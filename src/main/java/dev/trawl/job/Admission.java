@@ -64,10 +64,13 @@ final class Admission {
   private Future<JobSpec.Parsed> parse(JsonObject body) {
     boolean many = body.getValue("requests") instanceof JsonArray requests && requests.size() > INLINE_ON_LOOP;
     if (many) {
-      return vertx.executeBlocking(() -> JobSpec.parse(body, settings.defaults(), settings.maxRequests(),
-        settings.robotsDefault()), false);
+      return vertx.executeBlocking(() -> JobSpec.parse(body, settings.defaults(), settings.maxRequests(), rules()), false);
     }
-    return Future.succeededFuture(JobSpec.parse(body, settings.defaults(), settings.maxRequests(), settings.robotsDefault()));
+    return Future.succeededFuture(JobSpec.parse(body, settings.defaults(), settings.maxRequests(), rules()));
+  }
+
+  private JobSpec.NodeRules rules() {
+    return new JobSpec.NodeRules(settings.robotsDefault(), settings.proxies(), settings.allowJobProxies());
   }
 
   private Future<JobRun> admitParsed(JobSpec.Parsed parsed) {
@@ -81,15 +84,43 @@ final class Admission {
       return Future.failedFuture(Rejection.queueFull().asFailure());
     }
     JobSpec spec = parsed.spec();
-    if (spec.requests() != null) {
-      return Future.succeededFuture(create(spec, null));
-    }
-    return openRequestsFile(spec).compose(file -> {
-      if (closed) {
-        return file.close(vertx).transform(v -> Future.failedFuture(stopping()));
+    return validatorsFor(spec, true).compose(validators -> {
+      if (spec.requests() != null) {
+        return Future.succeededFuture(create(spec, null, validators));
       }
-      return Future.succeededFuture(create(spec, file));
+      return openRequestsFile(spec).compose(file -> {
+        if (closed) {
+          return file.close(vertx).transform(v -> Future.failedFuture(stopping()));
+        }
+        return Future.succeededFuture(create(spec, file, validators));
+      });
     });
+  }
+
+  /**
+   * What the job {@code since} names learnt of each URL. It must be a finished job of the same name
+   * on this node: otherwise a new job is refused ({@code strict}), and a resumed one goes on
+   * without (the earlier job may have been forgotten meanwhile).
+   */
+  private Future<Validators> validatorsFor(JobSpec spec, boolean strict) {
+    if (spec.since() == null) {
+      return Future.succeededFuture(Validators.NONE);
+    }
+    JobRun earlier = table.get(spec.since());
+    String problem = earlier == null ? "no job " + spec.since() + " on this node"
+      : !earlier.spec().name().equals(spec.name()) ? "job " + spec.since() + " is named " + earlier.spec().name()
+        + ", not " + spec.name()
+      : earlier.phase() != Phase.DONE ? "job " + spec.since() + " has not finished" : null;
+    if (problem != null) {
+      return strict ? Future.failedFuture(Rejection.invalidJob(List.of("since: " + problem)).asFailure())
+        : Future.succeededFuture(Validators.NONE);
+    }
+    boolean keepLinks = spec.follow() != null;
+    return vertx.executeBlocking(() -> Validators.read(Path.of(earlier.output()), keepLinks), false)
+      .recover(error -> strict
+        ? Future.failedFuture(Rejection.invalidJob(List.of("since: the results of job " + spec.since()
+          + " cannot be read")).asFailure())
+        : Future.succeededFuture(Validators.NONE));
   }
 
   /**
@@ -104,8 +135,12 @@ final class Admission {
       }
       JobSpec spec = parsed.spec();
       Future<RequestsFile> file = spec.requests() != null ? Future.succeededFuture() : openRequestsFile(spec);
-      return file.map(opened -> JobRun.resumed(settings.nodeId(), spec, stored.record(), stored.state(),
-        stored.progress(), stored.journal(), opened));
+      return validatorsFor(spec, false).compose(validators -> file.map(opened -> {
+        JobRun run = JobRun.resumed(settings.nodeId(), spec, stored.record(), stored.state(), stored.progress(),
+          stored.journal(), opened);
+        run.useValidators(validators);
+        return run;
+      }));
     });
   }
 
@@ -113,11 +148,13 @@ final class Admission {
     return Rejection.unavailable("this node is stopping and accepts no new jobs").asFailure();
   }
 
-  private JobRun create(JobSpec spec, RequestsFile file) {
+  private JobRun create(JobSpec spec, RequestsFile file, Validators validators) {
     String id = UUID.randomUUID().toString();
     String output = Path.of(settings.sinkDir(), spec.name(), id + ".jsonl").toString();
     long total = file == null ? spec.requests().size() : file.requests();
-    return new JobRun(id, settings.nodeId(), spec, output, total, file);
+    JobRun run = new JobRun(id, settings.nodeId(), spec, output, total, file);
+    run.useValidators(validators);
+    return run;
   }
 
   /** Queues the job; completes once the cluster knows this node coordinates it (or could not be told). */

@@ -7,12 +7,15 @@ import dev.trawl.error.ErrorKind;
 import dev.trawl.fetch.FetchGuard;
 import dev.trawl.fetch.FetchOutcome;
 import dev.trawl.fetch.FetchRequest;
+import dev.trawl.parse.FollowSpec;
+import dev.trawl.parse.Links;
 import dev.trawl.parse.ParseSpec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -35,6 +38,10 @@ final class Engine {
   private final JobStore store;
   private final HostPermits hosts;
   private long dispatchCounter;
+  /** The node's pool in turn, for robots.txt (read once per host for every job). */
+  private final ProxyRotation robotsProxies;
+  /** The link filters of crawls, for pages a 304 says are unchanged (their links come from the earlier job). */
+  private final Map<FollowSpec, Links> linkFilters = new HashMap<>();
 
   /**
    * @param fetch this node's fetch settings: their guard ({@link FetchGuard}) goes on every try this
@@ -49,6 +56,7 @@ final class Engine {
     this.guard = FetchGuard.of(fetch);
     this.dispatcher = dispatcher;
     this.robots = new Robots(vertx, settings.userAgent(), this::fetchRobots);
+    this.robotsProxies = new ProxyRotation(new ProxyPlan(settings.proxies(), false));
     this.recorder = new ResultRecorder(vertx.eventBus(), metrics, this::pump);
     this.pump = new Pump(recorder::hasRoom, task -> vertx.runOnContext(v -> task.run()));
   }
@@ -119,6 +127,14 @@ final class Engine {
     pump.run();
   }
 
+  /** The filter of a crawl's links (normalised, same host, include and exclude), made once per {@code follow}. */
+  Links linksOf(FollowSpec follow) {
+    if (linkFilters.size() > 64) {
+      linkFilters.clear();
+    }
+    return linkFilters.computeIfAbsent(follow, Links::new);
+  }
+
   /** Unique per try on this coordinator, so a late answer to an earlier try is recognised. */
   long nextDispatchId() {
     return ++dispatchCounter;
@@ -137,8 +153,10 @@ final class Engine {
 
   /** One robots.txt fetch for {@link Robots}, through the fetchers like any other request. */
   private Future<Robots.Answer> fetchRobots(String url) {
+    // robots.txt is read once per host for every job: through the node's pool when it has one
     FetchRequest request = new FetchRequest(ROBOTS_JOB, -1, nextDispatchId(), url, "GET", Map.of(), null,
-      settings.defaults().timeouts(), ParseSpec.DEFAULT, false, FetchRequest.Purpose.ROBOTS, null, guard);
+      settings.defaults().timeouts(), ParseSpec.DEFAULT, false, FetchRequest.Purpose.ROBOTS, null, guard,
+      robotsProxies.forUrl(url));
     return dispatcher.fetch(request).map(o -> o.ok() || o.errorKind() == ErrorKind.HTTP_STATUS
       ? Robots.Answer.answered(o.status(), o.contentType(), o.body())
       : Robots.Answer.failed(o.errorKind(), o.errorMessage()));
@@ -151,7 +169,7 @@ final class Engine {
   Future<FetchOutcome> fetchSitemap(JobRun run, String url, Map<String, String> headers) {
     JobSpec spec = run.spec();
     FetchRequest request = new FetchRequest(run.id(), -1, nextDispatchId(), url, "GET", headers, null,
-      spec.timeouts(), ParseSpec.DEFAULT, false, FetchRequest.Purpose.SITEMAP, spec.follow(), guard);
+      spec.timeouts(), ParseSpec.DEFAULT, false, FetchRequest.Purpose.SITEMAP, spec.follow(), guard, run.proxyFor(url));
     return dispatcher.fetch(request);
   }
 }

@@ -16,6 +16,10 @@ import java.util.List;
 final class JobRun {
 
   private final String id;
+  /** What the job named by {@code since} learnt of each URL; none unless the job names one. */
+  private Validators validators = Validators.NONE;
+  /** The job's turn through its proxies; made at the first request. */
+  private ProxyRotation proxies;
   /** The node coordinating the job (this one). */
   private final String coordinator;
   private final String output;
@@ -299,6 +303,22 @@ final class JobRun {
 
   JobSpec spec() {
     return spec;
+  }
+
+  Validators validators() {
+    return validators;
+  }
+
+  void useValidators(Validators validators) {
+    this.validators = validators;
+  }
+
+  /** The proxy for this job's next request to {@code url} (its turn through {@code proxy}), or null. */
+  dev.trawl.fetch.Proxy proxyFor(String url) {
+    if (proxies == null) {
+      proxies = new ProxyRotation(spec.proxies());
+    }
+    return proxies.forUrl(url);
   }
 
   String output() {

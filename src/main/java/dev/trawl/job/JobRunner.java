@@ -8,6 +8,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -196,12 +197,29 @@ final class JobRunner implements Pump.Lane {
     }
   }
 
-  private void recordFetched(Pending pending, FetchOutcome outcome) {
+  private void recordFetched(Pending pending, FetchOutcome answered) {
+    FetchOutcome outcome = answered.wire().notModified() ? unchangedSince(pending.request().url(), answered) : answered;
     String found = null;
     if (crawl != null && !run.endIsDecided()) {
       found = crawl.found(pending.request().depth(), outcome.discovered());
     }
     engine.recorder().record(run, Result.fetched(pending, outcome), withStarts(found));
+  }
+
+  /**
+   * A {@code 304} to a conditional request: the page is as the earlier job found it, so its
+   * validators, its links ({@code parse.links}) and, for a crawl, the links to follow are the
+   * earlier result's. A later job {@code since} this one can then be conditional again.
+   */
+  private FetchOutcome unchangedSince(String url, FetchOutcome notModified) {
+    Validators.Earlier earlier = run.validators().of(url);
+    if (earlier == null) {
+      return notModified;
+    }
+    List<String> links = run.validators().linksOf(url);
+    List<String> follow = crawl == null || links.isEmpty() ? List.of() : engine.linksOf(run.spec().follow()).follow(url, links);
+    JsonArray kept = run.spec().parse().links() && earlier.links() != null ? earlier.links() : null;
+    return notModified.unchangedSince(earlier.etag(), earlier.lastModified(), kept, follow);
   }
 
   private void record(Result result) {

@@ -5,12 +5,14 @@ import dev.trawl.config.Limits;
 import dev.trawl.config.Problems;
 import dev.trawl.config.RetryPolicy;
 import dev.trawl.config.Timeouts;
+import dev.trawl.fetch.Proxy;
 import dev.trawl.parse.FollowSpec;
 import dev.trawl.parse.ParseSpec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -25,14 +27,27 @@ import java.util.regex.Pattern;
  *                     {@code jobs.requestsFileDir} (see {@link RequestsFile})
  * @param deadlineMs   0 for none
  * @param follow       how the job crawls, or null when it only fetches its requests
+ * @param proxies      the proxies its requests go through
+ * @param since        the id of an earlier job of the same name whose validators make requests conditional, or null
  */
 public record JobSpec(String name, JsonArray requests, String requestsFile, Mode mode, long deadlineMs,
                       Map<String, String> headers, Map<String, String> cookies, Limits limits, Timeouts timeouts,
-                      RetryPolicy retry, ParseSpec parse, String robots, boolean outputBody, FollowSpec follow) {
+                      RetryPolicy retry, ParseSpec parse, String robots, boolean outputBody, FollowSpec follow,
+                      ProxyPlan proxies, String since) {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Set<String> KEYS = Set.of("name", "requests", "requestsFile", "mode", "deadlineMs",
-    "headers", "cookies", "limits", "timeouts", "retry", "parse", "follow", "robots", "output");
+    "headers", "cookies", "limits", "timeouts", "retry", "parse", "follow", "robots", "output", "proxy", "proxySticky",
+    "since");
+
+  /**
+   * What a job is checked against besides its own keys: the node's {@code fetch.robots}, its proxy
+   * pool ({@code fetch.proxies}) and whether jobs may name their own ({@code fetch.allowJobProxies}).
+   */
+  public record NodeRules(String robotsDefault, List<Proxy> proxyPool, boolean allowJobProxies) {
+
+    public static final NodeRules DEFAULT = new NodeRules("obey", List.of(), false);
+  }
 
   /** The result of validation: a spec when there are no problems. */
   public record Parsed(JobSpec spec, Problems problems) {
@@ -41,13 +56,13 @@ public record JobSpec(String name, JsonArray requests, String requestsFile, Mode
   /** The same job without its inline requests, for a finished job's summary. */
   public JobSpec withoutRequests() {
     return new JobSpec(name, requests == null ? null : new JsonArray(), requestsFile, mode, deadlineMs, headers, cookies,
-      limits, timeouts, retry, parse, robots, outputBody, follow);
+      limits, timeouts, retry, parse, robots, outputBody, follow, proxies, since);
   }
 
   /** A stand-in for a job that ended before this node started: only its name is known (its summary says the rest). */
   static JobSpec named(String name) {
     return new JobSpec(name, new JsonArray(), null, Mode.JOIN, 0, Map.of(), Map.of(), null, null, null, null, "obey",
-      false, null);
+      false, null, ProxyPlan.NONE, null);
   }
 
   public boolean obeysRobots() {
@@ -55,11 +70,17 @@ public record JobSpec(String name, JsonArray requests, String requestsFile, Mode
   }
 
   public static Parsed parse(JsonObject job, JobDefaults defaults, long maxRequests) {
-    return parse(job, defaults, maxRequests, "obey");
+    return parse(job, defaults, maxRequests, NodeRules.DEFAULT);
   }
 
   /** Validates {@code job}; {@code robotsDefault} is the node's {@code fetch.robots}. */
   public static Parsed parse(JsonObject job, JobDefaults defaults, long maxRequests, String robotsDefault) {
+    return parse(job, defaults, maxRequests, new NodeRules(robotsDefault, List.of(), false));
+  }
+
+  /** Validates {@code job} against the node's {@code rules}. */
+  public static Parsed parse(JsonObject job, JobDefaults defaults, long maxRequests, NodeRules rules) {
+    String robotsDefault = rules.robotsDefault();
     Problems p = new Problems();
     p.unknownKeys(job, "", KEYS);
     String name = name(job, p);
@@ -80,8 +101,10 @@ public record JobSpec(String name, JsonArray requests, String requestsFile, Mode
     FollowSpec follow = FollowSpec.parse(p.object(job, "follow", ""), "follow", maxRequests, p);
     String robots = robots(p.string(job, "robots", "", robotsDefault), p);
     boolean outputBody = output(p.object(job, "output", ""), p);
+    ProxyPlan proxies = ProxyPlan.parse(job, rules.proxyPool(), rules.allowJobProxies(), p);
+    String since = p.string(job, "since", "", null);
     JobSpec spec = p.isEmpty() ? new JobSpec(name, requests, file, mode, deadlineMs, headers, cookies, limits,
-      timeouts, retry, parse, robots, outputBody, follow) : null;
+      timeouts, retry, parse, robots, outputBody, follow, proxies, since) : null;
     return new Parsed(spec, p);
   }
 

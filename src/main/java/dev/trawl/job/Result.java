@@ -13,16 +13,17 @@ import io.vertx.core.json.JsonObject;
  * @param kind    why it is not ok; null when it is
  * @param links   {@code parse.links} of the page, or null
  * @param body    the body when {@code output.body}, or null
+ * @param wire    the answer's HTTP version and validators, whether it was a 304, the proxy used
  */
 record Result(RequestSpec request, String finalUrl, int status, String contentType, long bytes,
               int attempts, String startedAt, long elapsedMs, String node, JsonObject data, JsonArray links,
-              String body, ErrorKind kind, String message) {
+              String body, ErrorKind kind, String message, FetchOutcome.Wire wire) {
 
   /** The last try's outcome, ok or not, as the request's result. */
   static Result fetched(Pending pending, FetchOutcome outcome) {
     return new Result(pending.request(), outcome.finalUrl(), outcome.status(), outcome.contentType(),
       outcome.bytes(), pending.attempts(), pending.startedAt(), pending.elapsedMs(), outcome.node(), outcome.data(),
-      outcome.links(), outcome.body(), outcome.ok() ? null : kindOf(outcome), outcome.errorMessage());
+      outcome.links(), outcome.body(), outcome.ok() ? null : kindOf(outcome), outcome.errorMessage(), outcome.wire());
   }
 
   private static ErrorKind kindOf(FetchOutcome failed) {
@@ -31,13 +32,13 @@ record Result(RequestSpec request, String finalUrl, int status, String contentTy
 
   /** A request that was never tried: not valid, blocked by robots.txt, or its job ended first. */
   static Result unstarted(RequestSpec request, ErrorKind kind, String message) {
-    return new Result(request, null, 0, null, 0, 0, null, 0, null, null, null, null, kind, message);
+    return new Result(request, null, 0, null, 0, 0, null, 0, null, null, null, null, kind, message, FetchOutcome.Wire.NONE);
   }
 
   /** A request tried at least once whose job ended before it had a result. */
   static Result cancelled(Pending pending, String message) {
     return new Result(pending.request(), null, 0, null, 0, pending.attempts(), pending.startedAt(),
-      pending.elapsedMs(), null, null, null, null, ErrorKind.CANCELLED, message);
+      pending.elapsedMs(), null, null, null, null, ErrorKind.CANCELLED, message, FetchOutcome.Wire.NONE);
   }
 
   /**
@@ -46,7 +47,7 @@ record Result(RequestSpec request, String finalUrl, int status, String contentTy
    */
   Result unencodable(String why) {
     return new Result(request, finalUrl, status, contentType, bytes, attempts, startedAt, elapsedMs, node,
-      null, null, null, ErrorKind.PARSE, "the result could not be encoded as JSON: " + why);
+      null, null, null, ErrorKind.PARSE, "the result could not be encoded as JSON: " + why, wire);
   }
 
   boolean ok() {
@@ -66,6 +67,7 @@ record Result(RequestSpec request, String finalUrl, int status, String contentTy
       .put("contentType", contentType).put("bytes", bytes)
       .put("attempts", attempts).put("startedAt", startedAt).put("elapsedMs", elapsedMs).put("node", node)
       .put("data", data).put("error", error);
+    putWire(line);
     if (links != null) {
       line.put("links", links);
     }
@@ -73,6 +75,25 @@ record Result(RequestSpec request, String finalUrl, int status, String contentTy
       line.put("body", body);
     }
     return line;
+  }
+
+  /** What the answer said of itself, each only when there is something to say. */
+  private void putWire(JsonObject line) {
+    if (wire.httpVersion() != null) {
+      line.put("httpVersion", wire.httpVersion());
+    }
+    if (wire.etag() != null) {
+      line.put("etag", wire.etag());
+    }
+    if (wire.lastModified() != null) {
+      line.put("lastModified", wire.lastModified());
+    }
+    if (wire.notModified()) {
+      line.put("notModified", true);
+    }
+    if (wire.proxy() != null) {
+      line.put("proxy", wire.proxy());
+    }
   }
 
   /** What a summary says of the result that decided it ({@code winner}). */

@@ -166,8 +166,10 @@ final class Tries {
     });
     putCookies(req, headers, jobCredentials ? spec.cookies() : Map.of());
     Timeouts timeouts = req.timeouts() != null ? req.timeouts() : spec.timeouts();
+    run.validators().putConditions(req.url(), headers);
     return new FetchRequest(run.id(), req.index(), pending.dispatchId(), req.url(), req.method(), headers, req.body(),
-      timeouts, spec.parse(), spec.outputBody(), FetchRequest.Purpose.PAGE, spec.follow(), engine.guard());
+      timeouts, spec.parse(), spec.outputBody(), FetchRequest.Purpose.PAGE, spec.follow(), engine.guard(),
+      run.proxyFor(req.url()));
   }
 
   /**

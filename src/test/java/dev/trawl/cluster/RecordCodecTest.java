@@ -5,6 +5,7 @@ import dev.trawl.error.ErrorKind;
 import dev.trawl.fetch.FetchGuard;
 import dev.trawl.fetch.FetchOutcome;
 import dev.trawl.fetch.FetchRequest;
+import dev.trawl.fetch.Proxy;
 import dev.trawl.parse.FieldSelector;
 import dev.trawl.parse.FollowSpec;
 import dev.trawl.parse.ParseAs;
@@ -96,6 +97,16 @@ class RecordCodecTest {
     null, null, null, null, null, List.of(), -1, List.of(),
     List.of("https://example.test/sitemap-1.xml", "https://example.test/sitemap-2.xml"));
 
+  private static final FetchRequest PROXIED_REQUEST = new FetchRequest("job-4", 1, 46,
+    "https://example.test/p", "GET", headers("If-None-Match", "\"v1\"", "If-Modified-Since", "Wed, 21 Oct 2026 07:28:00 GMT"),
+    null, new Timeouts(1, 1, 1), ParseSpec.DEFAULT, false, FetchRequest.Purpose.PAGE, null,
+    new FetchGuard(true, Set.of(), 1, 0), new Proxy(Proxy.Kind.SOCKS5, "proxy.example", 1080, "user", "p:ss"));
+
+  private static final FetchOutcome NOT_MODIFIED_OUTCOME = new FetchOutcome("job-4", 1, 46, true, 304,
+    "https://example.test/p", null, 0, "2026-11-30T05:00:04Z", 3, "4242@node-b", null, null, null, null, null,
+    List.of(), -1, List.of(), List.of(),
+    new FetchOutcome.Wire("HTTP/2", "\"v1\"", "Wed, 21 Oct 2026 07:28:00 GMT", true, "proxy.example:1080"));
+
   private static final ResultLine RESULT_LINE = new ResultLine("job-1", 3,
     "{\"index\":0,\"ok\":true,\"url\":\"https://example.test/ü\"}");
 
@@ -115,6 +126,8 @@ class RecordCodecTest {
       Arguments.of(Named.of("a failed outcome with a kind", FAILED_OUTCOME)),
       Arguments.of(Named.of("an http_status outcome with Retry-After", STATUS_OUTCOME)),
       Arguments.of(Named.of("a sitemap index outcome listing sitemaps", SITEMAP_INDEX_OUTCOME)),
+      Arguments.of(Named.of("a conditional request through a proxy with credentials", PROXIED_REQUEST)),
+      Arguments.of(Named.of("a 304 outcome with its version, validators and proxy", NOT_MODIFIED_OUTCOME)),
       Arguments.of(Named.of("a result line", RESULT_LINE)));
   }
 

@@ -63,6 +63,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void proxiesAndTheTrustStoreAreCheckedWithoutEchoingCredentials(@org.junit.jupiter.api.io.TempDir Path dir) {
+    JsonObject fetch = new JsonObject()
+      .put("proxies", new io.vertx.core.json.JsonArray().add("http://ok:1").add("ftp://user:hunter2@p:1").add("socks5://p"))
+      .put("trustStore", dir.resolve("missing.pem").toString());
+    ConfigException e = assertThrows(ConfigException.class,
+      () -> ConfigLoader.effective(new JsonObject().put("fetch", fetch), Map.of()));
+    assertTrue(e.getMessage().contains("fetch.proxies[1] must start with http:// or socks5://"), e.getMessage());
+    assertTrue(e.getMessage().contains("fetch.proxies[2] must name a host and a port"), e.getMessage());
+    assertTrue(e.getMessage().contains("fetch.trustStore cannot be read"), e.getMessage());
+    assertTrue(!e.getMessage().contains("hunter2"), e.getMessage());
+  }
+
+  @Test
   void aMissingOrBrokenFileIsOneReadableLine(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     ConfigException missing = assertThrows(ConfigException.class, () -> ConfigLoader.readArgument(dir.resolve("nope.json").toString()));
     assertTrue(missing.getMessage().endsWith("does not exist"));

@@ -52,7 +52,7 @@ class SettingsTest {
     JobDefaults defaults = new JobDefaults(new Limits(8, 0, 0), new Timeouts(5000, 10_000, 30_000),
       new RetryPolicy(3, 250, List.of("timeout", "connect", "429", "5xx")));
     JobSettings expected = new JobSettings(99, 4, 5, "/srv/in", 6, 7000, "ignore", 50, 3, "n1", "ua/1", "out", defaults,
-      true, 10_000);
+      true, 10_000, List.of(), false);
     assertEquals(expected, JobSettings.from(CONFIG));
   }
 
