@@ -55,6 +55,11 @@ public final class Problems {
     return list.isEmpty();
   }
 
+  /** How many problems were added, listed or only counted: a validator compares it before and after a part. */
+  public long count() {
+    return list.size() + more;
+  }
+
   /** The problems, at most {@link #MAX_PROBLEMS}, then "and N more" when there were more. */
   public List<String> list() {
     if (more == 0) {

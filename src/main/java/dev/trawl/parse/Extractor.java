@@ -95,8 +95,9 @@ public final class Extractor {
     if (spec.fields().isEmpty()) {
       data.put("title", doc.title());
     }
+    XPaths.Page xpaths = spec.usesXPath() ? XPaths.page(doc) : null;
     for (FieldSelector field : spec.fields()) {
-      data.put(field.name(), select(doc, field));
+      data.put(field.name(), field.xpath() == null ? select(doc, field) : select(xpaths, field));
     }
     JsonArray links = spec.links() ? links(doc) : null;
     List<String> found = followSelector == null ? List.of() : targets(doc, followSelector);
@@ -152,9 +153,10 @@ public final class Extractor {
     return found;
   }
 
-  /** Only first matches are wanted: no arrays, no links, no body, no crawl. */
+  /** Only first matches of CSS selectors are wanted: no arrays, no XPath, no links, no body, no crawl. */
   private static boolean firstMatchesSuffice(ParseSpec spec, boolean keepText, String followSelector) {
-    return !keepText && followSelector == null && !spec.links() && spec.fields().stream().noneMatch(FieldSelector::all);
+    return !keepText && followSelector == null && !spec.links()
+      && spec.fields().stream().noneMatch(FieldSelector::needsWholeDocument);
   }
 
   /**
@@ -165,7 +167,8 @@ public final class Extractor {
    * the first match, and it is taken when it closes.
    */
   private static JsonObject firstMatches(ParseSpec spec, Reader html, String baseUri) {
-    List<FieldSelector> fields = spec.fields().isEmpty() ? List.of(FieldSelector.of("title", "title")) : spec.fields();
+    List<FieldSelector> fields = spec.fields().isEmpty() ? List.of(FieldSelector.css("title", "title", null, false))
+      : spec.fields();
     Evaluator[] evaluators = fields.stream().map(f -> evaluator(f.css())).toArray(Evaluator[]::new);
     Object[] values = new Object[fields.size()];
     boolean[] found = new boolean[fields.size()];
@@ -176,7 +179,7 @@ public final class Extractor {
         Element element = elements.next();
         for (int i = 0; i < evaluators.length; i++) {
           if (!found[i] && element.is(evaluators[i]) && !hasMatchingAncestor(element, evaluators[i])) {
-            values[i] = valueOf(element, fields.get(i).attr());
+            values[i] = refined(fields.get(i), valueOf(element, fields.get(i).attr()));
             found[i] = true;
             missing--;
           }
@@ -202,7 +205,7 @@ public final class Extractor {
   }
 
   /** From {@code cache}, else made and kept; a cache past 256 entries starts over (jobs ask few). */
-  private static <V> V cached(Map<String, V> cache, String key, Function<String, V> make) {
+  static <V> V cached(Map<String, V> cache, String key, Function<String, V> make) {
     V value = cache.get(key);
     if (value == null) {
       if (cache.size() >= 256) {
@@ -227,15 +230,39 @@ public final class Extractor {
     if (field.all()) {
       JsonArray values = new JsonArray();
       for (Element element : doc.select(evaluator(field.css()))) {
-        values.add(valueOf(element, field.attr()));
+        addRefined(values, field, valueOf(element, field.attr()));
       }
       return values;
     }
     Element first = doc.selectFirst(evaluator(field.css()));
-    return first == null ? null : valueOf(first, field.attr());
+    return first == null ? null : refined(field, valueOf(first, field.attr()));
   }
 
-  private static String valueOf(Element element, String attr) {
+  private static Object select(XPaths.Page page, FieldSelector field) {
+    List<String> found = XPaths.values(page, field.xpath(), field.attr());
+    if (!field.all()) {
+      return found.isEmpty() ? null : refined(field, found.get(0));
+    }
+    JsonArray values = new JsonArray();
+    found.forEach(value -> addRefined(values, field, value));
+    return values;
+  }
+
+  /** {@code value} with the field's regex applied: the group asked for, or null when it does not match. */
+  private static String refined(FieldSelector field, String value) {
+    return field.regex() == null ? value : Regexes.apply(field.regex(), field.group(), value);
+  }
+
+  /** Adds {@code value} to an array field, unless the field's regex does not match it. */
+  private static void addRefined(JsonArray values, FieldSelector field, String value) {
+    String refined = refined(field, value);
+    if (refined != null || field.regex() == null) {
+      values.add(refined);
+    }
+  }
+
+  /** An element's text, or its {@code attr}; link attributes are made absolute against the page. */
+  static String valueOf(Element element, String attr) {
     if (attr == null) {
       return element.text();
     }
@@ -274,9 +301,16 @@ public final class Extractor {
       data = root instanceof JsonObject obj ? obj : new JsonObject().put("value", root);
     } else {
       data = new JsonObject();
-      spec.json().forEach((name, pointer) -> data.put(name, pointer(pointer).queryJson(root)));
+      spec.json().forEach((name, query) -> data.put(name, query(query, root)));
     }
     return new ParsedPage(data, null, keepText ? new String(body, StandardCharsets.UTF_8) : null, List.of());
+  }
+
+  private static Object query(JsonQuery query, Object root) {
+    return switch (query.syntax()) {
+      case POINTER -> pointer(query.expression()).queryJson(root);
+      case JSONPATH -> JsonPaths.read(query.expression(), root);
+    };
   }
 
   /** A parsed JSON pointer, shared by every thread: it is only ever queried, never appended to. */

@@ -59,16 +59,22 @@ public final class PageReader {
       ParsedPage parsed = Extractor.extract(parse, body, contentType, url, keepText, followSelector);
       return links == null ? parsed : parsed.withFound(links.follow(url, parsed.found()));
     };
-    return body.length > offloadBytes ? offload(work, kindOf(parse, follow, contentType), keepText, body.length) : inPlace(work);
+    return body.length > offloadBytes ? offload(work, parse, kindOf(parse, follow, contentType), keepText, body.length)
+      : inPlace(work);
   }
 
   /**
    * On a worker, once the node's {@link ParseBudget} has room for what the parse may hold: a body
    * whose parse could never fit ends as {@code too_large}, the others wait their turn.
    */
-  private Future<ParsedPage> offload(Callable<ParsedPage> work, ParseAs kind, boolean keepText, int bodyBytes) {
+  private Future<ParsedPage> offload(Callable<ParsedPage> work, ParseSpec parse, ParseAs kind, boolean keepText,
+                                     int bodyBytes) {
     long need = ParseBudget.estimate(kind, bodyBytes, keepText);
     String what = "this " + bodyBytes + "-byte " + kind.wire() + " body";
+    if (kind == ParseAs.HTML && parse.usesXPath()) {
+      need += ParseBudget.estimateXPath(bodyBytes);
+      what += " for XPath";
+    }
     return budget.reserve(need, what, vertx.getOrCreateContext())
       .compose(grant -> vertx.executeBlocking(work, false).onComplete(done -> grant.release()));
   }

@@ -1,9 +1,7 @@
 package dev.trawl.parse;
 
 import dev.trawl.config.Problems;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.json.pointer.JsonPointer;
 import org.jsoup.helper.Regex;
 import org.jsoup.select.QueryParser;
 import org.jsoup.select.Selector;
@@ -19,11 +17,11 @@ import java.util.Set;
  * What to extract from a body ({@code parse} in a job).
  *
  * @param as     how the body is parsed
- * @param fields CSS selectors for HTML
- * @param json   JSON Pointers for JSON, by field name
+ * @param fields what to take from HTML: CSS or XPath, text or attribute, first or every match, a regex
+ * @param json   JSON Pointers or JSONPaths for JSON, by field name
  * @param links  whether the result lists the page's outgoing links
  */
-public record ParseSpec(ParseAs as, List<FieldSelector> fields, Map<String, String> json, boolean links) {
+public record ParseSpec(ParseAs as, List<FieldSelector> fields, Map<String, JsonQuery> json, boolean links) {
 
   public static final ParseSpec DEFAULT = new ParseSpec(ParseAs.AUTO, List.of(), Map.of(), false);
   private static final Set<String> KEYS = Set.of("as", "fields", "json", "links");
@@ -36,7 +34,7 @@ public record ParseSpec(ParseAs as, List<FieldSelector> fields, Map<String, Stri
     return new ParseSpec(
       parseAs(problems.string(obj, "as", path, "auto"), Problems.join(path, "as"), problems),
       parseFields(problems.object(obj, "fields", path), Problems.join(path, "fields"), problems),
-      parsePointers(problems.object(obj, "json", path), Problems.join(path, "json"), problems),
+      parseJson(problems.object(obj, "json", path), Problems.join(path, "json"), problems),
       problems.bool(obj, "links", path, false));
   }
 
@@ -55,15 +53,8 @@ public record ParseSpec(ParseAs as, List<FieldSelector> fields, Map<String, Stri
       return fields;
     }
     for (String name : obj.fieldNames()) {
-      Object spec = obj.getValue(name);
-      boolean oneString = spec instanceof String;
-      boolean oneElementArray = spec instanceof JsonArray a && a.size() == 1 && a.getValue(0) instanceof String;
-      if (!oneString && !oneElementArray) {
-        problems.add(Problems.join(path, name), "must be a CSS selector or a one-element array of one");
-        continue;
-      }
-      FieldSelector field = FieldSelector.of(name, spec);
-      if (validCss(field.css(), Problems.join(path, name), problems)) {
+      FieldSelector field = FieldSelector.parse(name, obj.getValue(name), Problems.join(path, name), problems);
+      if (field != null) {
         fields.add(field);
       }
     }
@@ -97,36 +88,30 @@ public record ParseSpec(ParseAs as, List<FieldSelector> fields, Map<String, Stri
     return css.toLowerCase(Locale.ROOT).contains(":matches") || css.contains("~=");
   }
 
-  private static Map<String, String> parsePointers(JsonObject obj, String path, Problems problems) {
-    Map<String, String> pointers = new LinkedHashMap<>();
+  private static Map<String, JsonQuery> parseJson(JsonObject obj, String path, Problems problems) {
+    Map<String, JsonQuery> queries = new LinkedHashMap<>();
     if (obj == null) {
-      return pointers;
+      return queries;
     }
     for (String name : obj.fieldNames()) {
-      Object pointer = obj.getValue(name);
-      if (!(pointer instanceof String text) || !validPointer(text)) {
-        problems.add(Problems.join(path, name), "must be a JSON Pointer such as /items/0/name");
-        continue;
+      JsonQuery query = JsonQuery.parse(obj.getValue(name), Problems.join(path, name), problems);
+      if (query != null) {
+        queries.put(name, query);
       }
-      pointers.put(name, text);
     }
-    return pointers;
+    return queries;
   }
 
-  private static boolean validPointer(String text) {
-    try {
-      JsonPointer.from(text);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+  /** Whether a field is an XPath: the page is then also converted to a W3C DOM, which costs heap. */
+  public boolean usesXPath() {
+    return fields.stream().anyMatch(f -> f.xpath() != null);
   }
 
   public JsonObject toJson() {
     return new JsonObject()
       .put("as", as.wire())
       .put("fields", FieldSelector.toJson(fields))
-      .put("json", new JsonObject(new LinkedHashMap<>(json)))
+      .put("json", jsonToJson())
       .put("links", links);
   }
 
@@ -134,8 +119,14 @@ public record ParseSpec(ParseAs as, List<FieldSelector> fields, Map<String, Stri
   public static ParseSpec fromJson(JsonObject json) {
     List<FieldSelector> fields = new ArrayList<>();
     json.getJsonObject("fields").forEach(e -> fields.add(FieldSelector.of(e.getKey(), e.getValue())));
-    Map<String, String> pointers = new LinkedHashMap<>();
-    json.getJsonObject("json").forEach(e -> pointers.put(e.getKey(), (String) e.getValue()));
-    return new ParseSpec(ParseAs.of(json.getString("as")), List.copyOf(fields), pointers, json.getBoolean("links"));
+    Map<String, JsonQuery> queries = new LinkedHashMap<>();
+    json.getJsonObject("json").forEach(e -> queries.put(e.getKey(), JsonQuery.of(e.getValue())));
+    return new ParseSpec(ParseAs.of(json.getString("as")), List.copyOf(fields), queries, json.getBoolean("links"));
+  }
+
+  private JsonObject jsonToJson() {
+    JsonObject queries = new JsonObject();
+    json.forEach((name, query) -> queries.put(name, query.spec()));
+    return queries;
   }
 }

@@ -7,6 +7,7 @@ import dev.trawl.fetch.FetchOutcome;
 import dev.trawl.fetch.FetchRequest;
 import dev.trawl.fetch.Proxy;
 import dev.trawl.parse.FieldSelector;
+import dev.trawl.parse.JsonQuery;
 import dev.trawl.parse.FollowSpec;
 import dev.trawl.parse.ParseAs;
 import dev.trawl.parse.ParseSpec;
@@ -64,9 +65,14 @@ class RecordCodecTest {
     "https://example.test/a?b=c", "POST", headers("Accept", "text/html", "Cookie", "sid=1; theme=dark"),
     "{\"q\":\"trawl\"}", new Timeouts(5_000, 10_000, 30_000),
     new ParseSpec(ParseAs.HTML,
-      List.of(new FieldSelector("title", "h1", null, false), new FieldSelector("cover", "img.cover", "src", false),
-        new FieldSelector("tags", "ul.tags li", null, true)),
-      headers("name", "/name", "price", "/offers/0/price"), true),
+      List.of(FieldSelector.css("title", "h1", null, false), FieldSelector.css("cover", "img.cover", "src", false),
+        FieldSelector.css("tags", "ul.tags li", null, true),
+        new FieldSelector("heading", null, "//h1/text()", null, false, null, 0),
+        new FieldSelector("links", null, "//a", "href", true, null, 0),
+        new FieldSelector("price", ".price", null, null, false, "([0-9.]+)", 1),
+        new FieldSelector("odd", "a[href*=@]", null, "data-x", true, "(x)(y)?", 2),
+        FieldSelector.css("bracket", "p", "a]b", false)),
+      jsonQueries(), true),
     true, FetchRequest.Purpose.PAGE,
     new FollowSpec("a[href]", 2, true, List.of("^https://example\\.test/"), List.of("\\.pdf$"), 500, true),
     new FetchGuard(true, Set.of("intranet.example", "127.0.0.1"), 10_485_760, 5));
@@ -110,6 +116,14 @@ class RecordCodecTest {
   private static final ResultLine RESULT_LINE = new ResultLine("job-1", 3,
     "{\"index\":0,\"ok\":true,\"url\":\"https://example.test/ü\"}");
 
+  private static Map<String, JsonQuery> jsonQueries() {
+    Map<String, JsonQuery> queries = new LinkedHashMap<>();
+    queries.put("name", JsonQuery.pointer("/name"));
+    queries.put("price", JsonQuery.pointer("/offers/0/price"));
+    queries.put("ids", JsonQuery.jsonPath("$.items[*].id"));
+    return queries;
+  }
+
   private static Map<String, String> headers(String... namesAndValues) {
     Map<String, String> map = new LinkedHashMap<>();
     for (int i = 0; i < namesAndValues.length; i += 2) {
@@ -120,7 +134,7 @@ class RecordCodecTest {
 
   static Stream<Arguments> samples() {
     return Stream.of(
-      Arguments.of(Named.of("a page request with body, parse and follow", PAGE_REQUEST)),
+      Arguments.of(Named.of("a page request with body, parse (every field form) and follow", PAGE_REQUEST)),
       Arguments.of(Named.of("a robots.txt request without body or follow", ROBOTS_REQUEST)),
       Arguments.of(Named.of("an ok outcome with data, links, body and discovered", OK_OUTCOME)),
       Arguments.of(Named.of("a failed outcome with a kind", FAILED_OUTCOME)),

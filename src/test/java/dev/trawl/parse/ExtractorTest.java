@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -94,6 +95,134 @@ class ExtractorTest {
     "application/ld+json, JSON", "text/csv, TEXT", "image/png, NONE", "'', NONE"})
   void autoResolvesByContentType(String contentType, ParseAs expected) {
     assertEquals(expected, ParseAs.AUTO.resolve(contentType));
+  }
+
+  private static JsonObject fieldsOf(ParseSpec spec, String html) {
+    return Extractor.extract(spec, html.getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8",
+      "http://shop.example/p/1", false).data();
+  }
+
+  private static JsonObject object(String json) {
+    return new JsonObject(json);
+  }
+
+  @Test
+  void anXPathFieldGivesTheFirstOrEveryNodeItSelects() {
+    JsonObject fields = new JsonObject()
+      .put("heading", object("{\"xpath\": \"//h1/text()\"}"))
+      .put("tags", object("{\"xpath\": \"//ul[@class='tags']/li\", \"all\": true}"))
+      .put("missing", object("{\"xpath\": \"//h2\"}"))
+      .put("none", object("{\"xpath\": \"//h2\", \"all\": true}"));
+    JsonObject data = fieldsOf(spec(new JsonObject().put("fields", fields)), PAGE);
+    assertEquals(new JsonObject().put("heading", "Oolong").put("tags", new JsonArray().add("tea").add("green"))
+      .putNull("missing").put("none", new JsonArray()), data);
+  }
+
+  @Test
+  void anXPathTextStepGivesEachTextNodeTrimmedAndSkipsBlankOnes() {
+    String page = "<h1>Hello <b>big</b> world</h1>\n<ul>\n  <li>a</li>\n</ul>";
+    JsonObject fields = new JsonObject()
+      .put("first", object("{\"xpath\": \"//h1/text()\"}"))
+      .put("every", object("{\"xpath\": \"//h1/text()\", \"all\": true}"))
+      .put("blank", object("{\"xpath\": \"//ul/text()\", \"all\": true}"));
+    JsonObject data = fieldsOf(spec(new JsonObject().put("fields", fields)), page);
+    assertEquals(new JsonObject().put("first", "Hello").put("every", new JsonArray().add("Hello").add("world"))
+      .put("blank", new JsonArray()), data);
+  }
+
+  @Test
+  void anXPathReadsAttributesByStepOrByAttrWithLinksMadeAbsolute() {
+    JsonObject fields = new JsonObject()
+      .put("cover", object("{\"xpath\": \"//img/@src\"}"))
+      .put("hrefs", object("{\"xpath\": \"//a/@href\", \"all\": true}"))
+      .put("viaAttr", object("{\"xpath\": \"//a\", \"attr\": \"href\"}"))
+      .put("classes", object("{\"xpath\": \"//*[@class]\", \"attr\": \"class\", \"all\": true}"));
+    JsonObject data = fieldsOf(spec(new JsonObject().put("fields", fields)), PAGE);
+    assertEquals(new JsonObject().put("cover", "http://shop.example/img/1.png")
+      .put("hrefs", new JsonArray().add("http://shop.example/a#x").add("http://shop.example/a").add("mailto:x@y")
+        .add("http://shop.example/p/b?q=1"))
+      .put("viaAttr", "http://shop.example/a#x")
+      .put("classes", new JsonArray().add("price").add("cover").add("tags")), data);
+  }
+
+  /** The same answers whether the page is read only up to the first matches or built whole. */
+  @Test
+  void aRegexTakesItsGroupFromTheSelectedTextOrAttribute() {
+    JsonObject fields = new JsonObject()
+      .put("amount", object("{\"css\": \".price\", \"regex\": \"([0-9.]+)\"}"))
+      .put("whole", object("{\"css\": \".price\", \"regex\": \"[0-9]+\"}"))
+      .put("cents", object("{\"css\": \".price\", \"regex\": \"([0-9]+)\\\\.([0-9]+)\", \"group\": 2}"))
+      .put("unmatched", object("{\"css\": \"h1\", \"regex\": \"[0-9]\"}"))
+      .put("image", object("{\"css\": \"img.cover\", \"attr\": \"src\", \"regex\": \"/([^/]+)\\\\.png$\"}"));
+    ParseSpec streamed = spec(new JsonObject().put("fields", fields));
+    ParseSpec whole = spec(new JsonObject().put("fields", fields.copy().put("h", "h1")).put("links", true));
+    JsonObject expected = new JsonObject().put("amount", "4.50").put("whole", "4").put("cents", "50")
+      .putNull("unmatched").put("image", "1");
+    assertEquals(expected, fieldsOf(streamed, PAGE));
+    assertEquals(expected.copy().put("h", "Oolong"), fieldsOf(whole, PAGE));
+  }
+
+  @Test
+  void aRegexOnEveryMatchLeavesOutTheValuesItDoesNotMatch() {
+    JsonObject fields = new JsonObject()
+      .put("g", object("{\"css\": \"ul.tags li\", \"all\": true, \"regex\": \"^g(.*)\"}"))
+      .put("paths", object("{\"xpath\": \"//a/@href\", \"all\": true, \"regex\": \"^http://shop.example(/[a-z/]+)\"}"))
+      .put("initial", object("{\"xpath\": \"//h1\", \"regex\": \"^O(.)\"}"));
+    JsonObject data = fieldsOf(spec(new JsonObject().put("fields", fields)), PAGE);
+    assertEquals(new JsonObject().put("g", new JsonArray().add("reen"))
+      .put("paths", new JsonArray().add("/a").add("/a").add("/p/b")).put("initial", "o"), data);
+  }
+
+  @Test
+  void anObjectFieldSaysWhatItsStringFormSays() {
+    JsonObject fields = new JsonObject()
+      .put("asObject", object("{\"css\": \"a\", \"attr\": \"href\", \"all\": true}"))
+      .put("asString", new JsonArray().add("a@href"))
+      .put("coverObject", object("{\"css\": \"img.cover\", \"attr\": \"src\"}"))
+      .put("coverString", "img.cover@src");
+    JsonObject data = fieldsOf(spec(new JsonObject().put("fields", fields)), PAGE);
+    assertEquals(data.getValue("asString"), data.getValue("asObject"));
+    assertEquals("http://shop.example/img/1.png", data.getValue("coverObject"));
+    assertEquals(data.getValue("coverString"), data.getValue("coverObject"));
+  }
+
+  @Test
+  void aCrawledPageWithAnXPathFieldIsBuiltWholeAndGivesBothFieldAndLinks() {
+    ParseSpec spec = spec(new JsonObject().put("fields", new JsonObject()
+      .put("heading", object("{\"xpath\": \"//h1/text()\"}")).put("price", ".price")));
+    ParsedPage page = Extractor.extract(spec, PAGE.getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8",
+      "http://shop.example/p/1", false, "a[href]");
+    assertEquals(new JsonObject().put("heading", "Oolong").put("price", "€4.50"), page.data());
+    assertEquals(List.of("http://shop.example/a#x", "http://shop.example/a", "mailto:x@y", "http://shop.example/p/b?q=1"),
+      page.found());
+  }
+
+  @Test
+  void jsonPathsGiveOneValueForADefinitePathAndAnArrayForAnyOther() {
+    JsonObject queries = new JsonObject()
+      .put("ids", object("{\"jsonpath\": \"$.items[*].id\"}"))
+      .put("expensive", object("{\"jsonpath\": \"$.items[?(@.price > 2)].name\"}"))
+      .put("first", object("{\"jsonpath\": \"$.items[0].name\"}"))
+      .put("shop", object("{\"jsonpath\": \"$.shop\"}"))
+      .put("count", object("{\"jsonpath\": \"$.items.length()\"}"))
+      .put("missing", object("{\"jsonpath\": \"$.nope\"}"))
+      .put("nowhere", object("{\"jsonpath\": \"$..nope\"}"))
+      .put("pointer", "/items/1/name");
+    byte[] body = ("{\"items\":[{\"id\":1,\"name\":\"a\",\"price\":1.5},{\"id\":2,\"name\":\"b\",\"price\":3}],"
+      + "\"shop\":{\"open\":true,\"tags\":[\"tea\"]}}").getBytes(StandardCharsets.UTF_8);
+    JsonObject data = Extractor.extract(spec(new JsonObject().put("json", queries)), body, "application/json",
+      "http://x.example/", false).data();
+    assertEquals("{\"ids\":[1,2],\"expensive\":[\"b\"],\"first\":\"a\",\"shop\":{\"open\":true,\"tags\":[\"tea\"]},"
+      + "\"count\":2,\"missing\":null,\"nowhere\":[],\"pointer\":\"b\"}", data.encode());
+    assertEquals(new JsonArray().add("tea"), data.getJsonObject("shop").getJsonArray("tags"));
+  }
+
+  @Test
+  void aJsonPathRunsOnADocumentThatIsAnArray() {
+    byte[] body = "[{\"id\":1},{\"id\":2}]".getBytes(StandardCharsets.UTF_8);
+    JsonObject data = Extractor.extract(spec(new JsonObject().put("json", new JsonObject()
+      .put("ids", object("{\"jsonpath\": \"$[*].id\"}")))), body, "application/json", "http://x.example/", false).data();
+    assertEquals(new JsonObject().put("ids", new JsonArray().add(1).add(2)), data);
   }
 
   @Test

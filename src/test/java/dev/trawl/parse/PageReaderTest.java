@@ -1,10 +1,12 @@
 package dev.trawl.parse;
 
+import dev.trawl.config.Problems;
 import dev.trawl.error.ErrorKind;
 import dev.trawl.error.TrawlFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,6 +48,27 @@ class PageReaderTest {
     assertEquals(ErrorKind.TOO_LARGE, ((TrawlFailure) error).kind());
     assertEquals("parsing this 103-byte json body needs about 2163 bytes of heap, over the node's parse budget of"
       + " 1000 bytes (half the maximum heap, -Xmx)", error.getMessage());
+  }
+
+  /** XPath runs on a W3C copy of the page's tree, which the budget counts beside jsoup's. */
+  @Test
+  void xpathFieldsReserveRoomForTheSecondTreeTheyRunOn(Vertx vertx) {
+    byte[] page = bytes("<h1>" + "x".repeat(91) + "</h1>");
+    long treeOnly = 100L * ParseBudget.HTML_FACTOR;
+    long withXPath = treeOnly + 100L * ParseBudget.XPATH_FACTOR;
+    PageReader reader = new PageReader(vertx, 16, new ParseBudget(withXPath - 1, 4));
+    Problems problems = new Problems();
+    ParseSpec css = ParseSpec.parse(new JsonObject().put("fields", new JsonObject().put("h", "h1")), "parse", problems);
+    ParseSpec xpath = ParseSpec.parse(new JsonObject().put("fields", new JsonObject()
+      .put("h", new JsonObject().put("xpath", "//h1"))), "parse", problems);
+    assertEquals(List.of(), problems.list());
+
+    assertEquals("x".repeat(91), reader.page(css, null, false, page, "text/html", "http://a.example/").await()
+      .data().getString("h"));
+    Throwable error = reader.page(xpath, null, false, page, "text/html", "http://a.example/").cause();
+    assertEquals(ErrorKind.TOO_LARGE, ((TrawlFailure) error).kind());
+    assertEquals("parsing this 100-byte html body for XPath needs about " + withXPath + " bytes of heap, over the"
+      + " node's parse budget of " + (withXPath - 1) + " bytes (half the maximum heap, -Xmx)", error.getMessage());
   }
 
   @Test
