@@ -65,7 +65,7 @@ public final class KitCommand {
     JsonObject config = nodeConfig(args, work);
     int code = RunCommand.runJob(job(args), config, System.err);
     try {
-      writeRecords(args, work.resolve("kit"));
+      writeRecords(args, work.resolve("kit"), config.getJsonObject("fetch").getBoolean("blockPrivateNetworks"));
     } catch (IOException e) {
       System.err.println("trawl: cannot write " + args.out() + ": " + e.getMessage());
       return RunCommand.JOB_FAILED;
@@ -116,7 +116,7 @@ public final class KitCommand {
   }
 
   /** One {@code {"url", "title", "price"}} line per page fetched (crawl: per product page). */
-  private static void writeRecords(Args args, Path resultsDir) throws IOException {
+  private static void writeRecords(Args args, Path resultsDir, boolean guarded) throws IOException {
     Path results;
     try (var files = Files.list(resultsDir)) {
       results = files.filter(p -> p.toString().endsWith(".jsonl")).findFirst().orElseThrow(
@@ -124,16 +124,25 @@ public final class KitCommand {
     }
     try (BufferedReader in = Files.newBufferedReader(results, StandardCharsets.UTF_8);
          BufferedWriter out = Files.newBufferedWriter(Path.of(args.out()), StandardCharsets.UTF_8)) {
+      long lines = 0;
+      long blocked = 0;
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         JsonObject result = new JsonObject(line);
         JsonObject data = result.getJsonObject("data");
         String url = result.getString("url");
+        lines++;
+        JsonObject error = result.getJsonObject("error");
+        blocked += error != null && "blocked".equals(error.getString("kind")) ? 1 : 0;
         if (!result.getBoolean("ok") || data == null || (args.mode().equals("crawl") && !PRODUCT.matcher(url).find())) {
           continue;
         }
         out.write(new JsonObject().put("url", url).put("title", data.getValue("title"))
           .put("price", data.getValue("price")).encode());
         out.newLine();
+      }
+      if (guarded && lines > 0 && blocked == lines) {
+        System.err.println("trawl: every request was blocked: the kit's servers are on 127.0.0.1, a private address; "
+          + "run with TRAWL_FETCH_BLOCK_PRIVATE_NETWORKS=false (make kit-cmd prints the command)");
       }
     }
   }
