@@ -134,6 +134,16 @@ class ConditionalIT extends NodeIT {
   }
 
   @Test
+  void aReCrawlSinceACrawlThatRecordedNoLinksStillFindsEveryPage() {
+    JsonObject crawl = new JsonObject().put("name", "bare").put("requests", new JsonArray().add(url(1)))
+      .put("follow", new JsonObject().put("maxDepth", 50));
+    JsonObject first = node.submitAndWait(crawl).await();
+    JsonObject second = node.submitAndWait(crawl.copy().put("since", first.getString("id"))).await();
+    assertEquals(PAGES, second.getLong("done"), "a 304 without recorded links would end the crawl: " + second.encode());
+    assertEquals(0, conditional.get(), "pages whose links were not recorded are asked for in full");
+  }
+
+  @Test
   void aReCrawlOfAnUnchangedSiteFollowsTheLinksTheFirstCrawlRecorded() {
     JsonObject crawl = new JsonObject().put("name", "site").put("requests", new JsonArray().add(url(1)))
       .put("parse", new JsonObject().put("links", true).put("fields", new JsonObject().put("h1", "h1")))

@@ -214,9 +214,13 @@ final class Fetcher {
     if (error instanceof TrawlFailure) {
       return error;
     }
-    ErrorKind kind = ErrorKinds.kindOf(error);
-    boolean reaching = kind == ErrorKind.PROXY || kind == ErrorKind.CONNECT || kind == ErrorKind.DNS
-      || error instanceof io.netty.channel.ConnectTimeoutException;
+    // Only what stops the connection to (or through) the proxy from being made: a reset or a close
+    // once the answer flows is the server's, and keeps its own kind.
+    boolean reaching = false;
+    for (Throwable t = error; t != null && !reaching; t = t.getCause() == t ? null : t.getCause()) {
+      reaching = t instanceof io.netty.handler.proxy.ProxyConnectException || t instanceof java.net.ConnectException
+        || t instanceof io.netty.channel.ConnectTimeoutException || t instanceof java.net.UnknownHostException;
+    }
     return reaching ? new TrawlFailure(ErrorKind.PROXY, "proxy " + proxy + ": " + ErrorKinds.messageOf(error)) : error;
   }
 

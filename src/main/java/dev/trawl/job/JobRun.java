@@ -221,6 +221,8 @@ final class JobRun {
     move(Phase.ENDING, Phase.CLOSING);
     endedAt = Instant.now();
     spec = spec.withoutRequests();
+    validators = Validators.NONE; // a finished job may stay in the table long: it needs neither
+    proxies = null;
     return summary(endState, endedAt);
   }
 

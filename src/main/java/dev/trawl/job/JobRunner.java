@@ -217,7 +217,8 @@ final class JobRunner implements Pump.Lane {
       return notModified;
     }
     List<String> links = run.validators().linksOf(url);
-    List<String> follow = crawl == null || links.isEmpty() ? List.of() : engine.linksOf(run.spec().follow()).follow(url, links);
+    String page = notModified.finalUrl() != null ? notModified.finalUrl() : url; // links are filtered from where the page is
+    List<String> follow = crawl == null || links.isEmpty() ? List.of() : engine.linksOf(run.spec().follow()).follow(page, links);
     JsonArray kept = run.spec().parse().links() && earlier.links() != null ? earlier.links() : null;
     return notModified.unchangedSince(earlier.etag(), earlier.lastModified(), kept, follow);
   }

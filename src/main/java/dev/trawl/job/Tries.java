@@ -166,7 +166,7 @@ final class Tries {
     });
     putCookies(req, headers, jobCredentials ? spec.cookies() : Map.of());
     Timeouts timeouts = req.timeouts() != null ? req.timeouts() : spec.timeouts();
-    run.validators().putConditions(req.url(), headers);
+    run.validators().putConditions(req.url(), req.method(), req.body() != null, spec.follow() != null, headers);
     return new FetchRequest(run.id(), req.index(), pending.dispatchId(), req.url(), req.method(), headers, req.body(),
       timeouts, spec.parse(), spec.outputBody(), FetchRequest.Purpose.PAGE, spec.follow(), engine.guard(),
       run.proxyFor(req.url()));

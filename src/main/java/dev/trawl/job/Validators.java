@@ -22,8 +22,11 @@ import java.util.Map;
 final class Validators {
 
   static final Validators NONE = new Validators(Map.of(), 0);
-  /** URLs remembered at most (about 200 bytes each); the rest of a bigger job are asked for unconditionally. */
-  static final int MAX_URLS = 500_000;
+  /**
+   * What the remembered URLs may hold, counted as their characters (two bytes each) plus 100 bytes
+   * an entry: a quarter of the heap. URLs past it are asked for unconditionally.
+   */
+  static final long MAX_BYTES = Runtime.getRuntime().maxMemory() / 4;
 
   /** What one URL's earlier result said; each part null when it said nothing. */
   record Earlier(String etag, String lastModified, JsonArray links) {
@@ -41,16 +44,20 @@ final class Validators {
   static Validators read(Path results, boolean keepLinks) throws IOException {
     Map<String, Earlier> byUrl = new HashMap<>();
     long skipped = 0;
+    long bytes = 0;
     try (BufferedReader in = Files.newBufferedReader(results, StandardCharsets.UTF_8)) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
-        Earlier earlier = earlierOf(line, keepLinks);
+        JsonObject result = resultOf(line);
+        Earlier earlier = result == null ? null : earlierOf(result, keepLinks);
         if (earlier == null) {
           continue;
         }
-        String url = new JsonObject(line).getString("url");
-        if (byUrl.size() >= MAX_URLS && !byUrl.containsKey(url)) {
+        String url = result.getString("url");
+        long cost = costOf(url, earlier);
+        if (bytes + cost > MAX_BYTES && !byUrl.containsKey(url)) {
           skipped++;
         } else {
+          bytes += cost;
           byUrl.put(url, earlier);
         }
       }
@@ -58,20 +65,39 @@ final class Validators {
     return new Validators(byUrl, skipped);
   }
 
-  private static Earlier earlierOf(String line, boolean keepLinks) {
-    JsonObject result;
+  private static JsonObject resultOf(String line) {
     try {
-      result = new JsonObject(line);
+      return new JsonObject(line);
     } catch (RuntimeException e) {
       return null; // a torn last line of a job that was killed: it has no result to learn from
     }
+  }
+
+  /** What a GET's earlier result offers: only a result with validators can be answered 304. */
+  private static Earlier earlierOf(JsonObject result, boolean keepLinks) {
     if (!Boolean.TRUE.equals(result.getBoolean("ok")) || result.getString("url") == null) {
       return null;
     }
     String etag = result.getString("etag");
     String lastModified = result.getString("lastModified");
-    JsonArray links = keepLinks ? result.getJsonArray("links") : null;
-    return etag == null && lastModified == null && links == null ? null : new Earlier(etag, lastModified, links);
+    if (etag == null && lastModified == null) {
+      return null;
+    }
+    return new Earlier(etag, lastModified, keepLinks ? result.getJsonArray("links") : null);
+  }
+
+  private static long costOf(String url, Earlier earlier) {
+    long chars = url.length() + length(earlier.etag()) + length(earlier.lastModified());
+    if (earlier.links() != null) {
+      for (Object link : earlier.links()) {
+        chars += link instanceof String s ? s.length() + 20 : 20;
+      }
+    }
+    return 2 * chars + 100;
+  }
+
+  private static int length(String s) {
+    return s == null ? 0 : s.length();
   }
 
   /** What the earlier job learnt of {@code url}, or null. */
@@ -79,15 +105,21 @@ final class Validators {
     return byUrl.get(url);
   }
 
-  /** URLs over {@link #MAX_URLS}, not remembered. */
+  /** URLs over {@link #MAX_BYTES}, not remembered. */
   long skipped() {
     return skipped;
   }
 
-  /** Adds {@code If-None-Match} and {@code If-Modified-Since} for {@code url}, unless the job set its own. */
-  void putConditions(String url, Map<String, String> headers) {
+  /**
+   * Adds {@code If-None-Match} and {@code If-Modified-Since} for {@code url}, unless the job set its
+   * own. Only to a GET or HEAD without a body (a false condition on any other method is a 412, and
+   * the method is not performed), and for a crawl only where the earlier result recorded the page's
+   * links ({@code parse.links}): a 304 without them would end the crawl there.
+   */
+  void putConditions(String url, String method, boolean hasBody, boolean crawling, Map<String, String> headers) {
     Earlier earlier = byUrl.isEmpty() ? null : byUrl.get(url);
-    if (earlier == null) {
+    if (earlier == null || hasBody || !(method.equals("GET") || method.equals("HEAD"))
+      || (crawling && earlier.links() == null)) {
       return;
     }
     if (earlier.etag() != null && !has(headers, "If-None-Match")) {

@@ -91,15 +91,18 @@ public final class AnchorScan {
         at += 2;
         return;
       }
-      int close = html.indexOf("-->", at);
-      int bang = html.indexOf("--!>", at);
-      if (close < 0 && bang < 0) {
-        at = end;
-      } else if (bang >= 0 && (close < 0 || bang < close)) {
-        at = bang + 4;
-      } else {
-        at = close + 3;
+      // the first "--" followed by ">" or "!>" ends it: one pass, whatever the page holds
+      for (int dashes = html.indexOf("--", at); dashes >= 0; dashes = html.indexOf("--", dashes + 1)) {
+        if (html.startsWith(">", dashes + 2)) {
+          at = dashes + 3;
+          return;
+        }
+        if (html.startsWith("!>", dashes + 2)) {
+          at = dashes + 4;
+          return;
+        }
       }
+      at = end;
       return;
     }
     skipTo(">");

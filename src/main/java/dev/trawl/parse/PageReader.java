@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
  * Reads fetched bodies for a fetcher: pages through {@link Extractor}, with the links worth
  * following picked by {@link Links}; sitemaps through {@link Sitemaps}; robots.txt as text. Small
  * pages are read in place; pages over {@code parse.offloadBytes}, and every sitemap, on a worker
- * thread, never on the event loop, each within the node's {@link ParseBudget} of heap. One per
+ * thread, never on the event loop, each within the node's {@link ParseBudget} of heap; so do pages
+ * read with a job's XPath or JSONPath, whose cost is the job's expression's, not the page's size. One per
  * fetch verticle, used on its event loop.
  */
 public final class PageReader {
@@ -59,8 +60,8 @@ public final class PageReader {
       ParsedPage parsed = Extractor.extract(parse, body, contentType, url, keepText, followSelector);
       return links == null ? parsed : parsed.withFound(links.follow(url, parsed.found()));
     };
-    return body.length > offloadBytes ? offload(work, parse, kindOf(parse, follow, contentType), keepText, body.length)
-      : inPlace(work);
+    boolean onWorker = body.length > offloadBytes || parse.runsExpressions();
+    return onWorker ? offload(work, parse, kindOf(parse, follow, contentType), keepText, body.length) : inPlace(work);
   }
 
   /**

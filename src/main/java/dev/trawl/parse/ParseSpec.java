@@ -107,6 +107,14 @@ public record ParseSpec(ParseAs as, List<FieldSelector> fields, Map<String, Json
     return fields.stream().anyMatch(f -> f.xpath() != null);
   }
 
+  /**
+   * Whether the job's own expressions may cost more than the page's size says (an XPath, a JSONPath
+   * with filters or deep scans): such pages are read on a worker, never on an event loop.
+   */
+  public boolean runsExpressions() {
+    return usesXPath() || json.values().stream().anyMatch(q -> q.syntax() == JsonQuery.Syntax.JSONPATH);
+  }
+
   public JsonObject toJson() {
     return new JsonObject()
       .put("as", as.wire())

@@ -48,6 +48,9 @@ class AnchorScanTest {
     "<table><a href=\"/in-table\"><tr><td><a href=\"/in-cell\"></td></tr></table>",
     "<ScRiPt>document.write('<a href=/dw>')</sCrIpT ><a href=/after>",
     "<a href='/single\"quote'><a href=\"/double'quote\"><a href=/un\"quoted>",
+    "<div class=\"x\"<a href=\"/after-unclosed-tag\">x</a></div><p <a href=/p2><p<a href=/p3>",
+    "<![CDATA[ x > <a href=/in-cdata> ]]><a href=/after-cdata>",
+    "<!-- a -- b --!><a href=/after-bang-comment>",
   })
   void findsWhatJsoupSelects(String html) {
     assertSame(html);
@@ -57,7 +60,8 @@ class AnchorScanTest {
   void findsWhatJsoupSelectsOnRandomMarkup() {
     String[] pieces = {"<a href=\"/p", "\">", "<a href=", "/q", " ", "'", "\"", "<!--", "-->", "<script>", "</script>",
       "<style>", "</style>", "<base href=\"/b/\">", "<div>", "</div>", "text", "&amp;", "<", ">", "/", "=", "<title>",
-      "</title>", "<textarea>", "</textarea>", "<A HREF=", "x", "<p class=\"a\">", "</a>", "<!DOCTYPE html>", "\n"};
+      "</title>", "<textarea>", "</textarea>", "<A HREF=", "x", "<p class=\"a\">", "</a>", "<!DOCTYPE html>", "\n",
+      "<![CDATA[", "]]>", "--!>", "<p <a href=/r>"};
     Random random = new Random(42);
     for (int round = 0; round < 5_000; round++) {
       StringBuilder html = new StringBuilder();
@@ -70,6 +74,15 @@ class AnchorScanTest {
       }
       assertSame(html.toString());
     }
+  }
+
+  /** A page of a million comments is read in one pass (each comment used to search the rest of the page for "--!>"). */
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.SECONDS)
+  void aPageOfCommentsIsReadInOnePass() {
+    String html = "<!---->".repeat(1_000_000) + "<!-- - -- -><a href=/last>" + "<!-- never closed -";
+    assertEquals(List.of(), AnchorScan.scan(html).hrefs());
+    assertEquals(List.of("/last"), AnchorScan.scan("<!---->".repeat(1_000_000) + "<a href=/last>").hrefs());
   }
 
   private static void assertSame(String html) {
