@@ -7,15 +7,12 @@ import dev.trawl.error.ErrorKind;
 import dev.trawl.fetch.FetchGuard;
 import dev.trawl.fetch.FetchOutcome;
 import dev.trawl.fetch.FetchRequest;
-import dev.trawl.parse.FollowSpec;
-import dev.trawl.parse.Links;
 import dev.trawl.parse.ParseSpec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -40,8 +37,6 @@ final class Engine {
   private long dispatchCounter;
   /** The node's pool in turn, for robots.txt (read once per host for every job). */
   private final ProxyRotation robotsProxies;
-  /** The link filters of crawls, for pages a 304 says are unchanged (their links come from the earlier job). */
-  private final Map<FollowSpec, Links> linkFilters = new HashMap<>();
 
   /**
    * @param fetch this node's fetch settings: their guard ({@link FetchGuard}) goes on every try this
@@ -125,14 +120,6 @@ final class Engine {
 
   void pump() {
     pump.run();
-  }
-
-  /** The filter of a crawl's links (normalised, same host, include and exclude), made once per {@code follow}. */
-  Links linksOf(FollowSpec follow) {
-    if (linkFilters.size() > 64) {
-      linkFilters.clear();
-    }
-    return linkFilters.computeIfAbsent(follow, Links::new);
   }
 
   /** Unique per try on this coordinator, so a late answer to an earlier try is recognised. */

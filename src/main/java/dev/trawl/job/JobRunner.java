@@ -3,6 +3,7 @@ package dev.trawl.job;
 import dev.trawl.bus.Addresses;
 import dev.trawl.error.ErrorKind;
 import dev.trawl.fetch.FetchOutcome;
+import dev.trawl.parse.Links;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
@@ -218,7 +219,7 @@ final class JobRunner implements Pump.Lane {
     }
     List<String> links = run.validators().linksOf(url);
     String page = notModified.finalUrl() != null ? notModified.finalUrl() : url; // links are filtered from where the page is
-    List<String> follow = crawl == null || links.isEmpty() ? List.of() : engine.linksOf(run.spec().follow()).follow(page, links);
+    List<String> follow = crawl == null || links.isEmpty() ? List.of() : Links.of(run.spec().follow()).follow(page, links);
     JsonArray kept = run.spec().parse().links() && earlier.links() != null ? earlier.links() : null;
     return notModified.unchangedSince(earlier.etag(), earlier.lastModified(), kept, follow);
   }

@@ -17,7 +17,8 @@ import java.util.Set;
  * {@code exclude}. The filters are RE2/J patterns, which match in time linear in the URL: a
  * job's regular expression runs on every link of hostile pages, on event loops for small ones, and
  * java.util.regex backtracks ({@code (.*x){12}y} took seconds on a 33-character URL). A link longer
- * than {@link #MAX_URL_CHARS} is not followed. Pure and thread-safe once built; one per fetch verticle.
+ * than {@link #MAX_URL_CHARS} is not followed. Thread-safe: one per crawl filter ({@link #of}),
+ * shared by the node's fetchers and coordinator.
  */
 public final class Links {
 
@@ -45,6 +46,19 @@ public final class Links {
    */
   private final java.util.Map<String, Boolean> filtered = new java.util.concurrent.ConcurrentHashMap<>();
   private static final int MAX_VERDICTS = 32_768;
+
+  /** Jobs are few, so the compiled filters of their crawls are too; the bound is a backstop. */
+  private static final int MAX_CACHED_FILTERS = 64;
+  /** The filter of each crawl's {@code follow}, made once and shared by the node's threads. */
+  private static final java.util.Map<FollowSpec, Links> BY_FOLLOW = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The filter of a crawl's links (normalised, same host, include and exclude), made once per {@code follow}. */
+  public static Links of(FollowSpec follow) {
+    if (BY_FOLLOW.size() > MAX_CACHED_FILTERS) {
+      BY_FOLLOW.clear();
+    }
+    return BY_FOLLOW.computeIfAbsent(follow, Links::new);
+  }
 
   public Links(FollowSpec follow) {
     this.sameHost = follow.sameHost();

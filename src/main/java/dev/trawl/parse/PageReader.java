@@ -7,9 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -23,13 +21,10 @@ import java.util.concurrent.Callable;
 public final class PageReader {
 
   private static final Future<ParsedPage> NOTHING_WANTED = Future.succeededFuture(ParsedPage.EMPTY);
-  /** Jobs are few, so the compiled filters of their crawls are too; the bound is a backstop. */
-  private static final int MAX_CACHED_FILTERS = 64;
 
   private final Vertx vertx;
   private final int offloadBytes;
   private final ParseBudget budget;
-  private final Map<FollowSpec, Links> linksByFollow = new HashMap<>();
 
   /** @param offloadBytes pages larger than this are parsed on a worker thread, within the JVM's {@link ParseBudget} */
   public PageReader(Vertx vertx, int offloadBytes) {
@@ -54,7 +49,7 @@ public final class PageReader {
       return NOTHING_WANTED;
     }
     String followSelector = follow == null ? null : follow.links();
-    Links links = follow == null ? null : linksFor(follow);
+    Links links = follow == null ? null : Links.of(follow);
     // Normalising the links of a big page is work too: it goes wherever the parsing goes.
     Callable<ParsedPage> work = () -> {
       ParsedPage parsed = Extractor.extract(parse, body, contentType, url, keepText, followSelector);
@@ -92,7 +87,7 @@ public final class PageReader {
    * when the body is no sitemap.
    */
   public Future<Sitemaps.Read> sitemap(FollowSpec follow, byte[] body, String contentType, String url) {
-    Links links = follow == null ? null : linksFor(follow);
+    Links links = follow == null ? null : Links.of(follow);
     return vertx.executeBlocking(() -> {
         Sitemaps.Read read = Sitemaps.read(contentType, body, url);
         return links == null ? read : new Sitemaps.Read(links.follow(url, read.pages()), read.sitemaps());
@@ -112,12 +107,5 @@ public final class PageReader {
     } catch (Exception e) {
       return Future.failedFuture(e);
     }
-  }
-
-  private Links linksFor(FollowSpec follow) {
-    if (linksByFollow.size() > MAX_CACHED_FILTERS) {
-      linksByFollow.clear();
-    }
-    return linksByFollow.computeIfAbsent(follow, Links::new);
   }
 }
