@@ -29,6 +29,7 @@ import java.net.URISyntaxException;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The exchange of one try on the wire: where to connect (the private-network guard), the request
@@ -150,11 +151,27 @@ final class Fetcher {
     if (host == null) {
       return Future.failedFuture(new TrawlFailure(ErrorKind.INVALID_REQUEST, "no host in " + uri));
     }
+    return checkedAddress(host, guard, resolved -> host + " is " + resolved.getHostAddress()
+        + ", a private address (fetch.blockPrivateNetworks)")
+      .recover(error -> Future.failedFuture(error instanceof IllegalArgumentException
+        ? new TrawlFailure(ErrorKind.INVALID_REQUEST, error.getMessage()) : error))
+      .map(resolved -> resolved == null ? null : SocketAddress.inetSocketAddress(new InetSocketAddress(
+        proxied ? addressOnly(resolved) : resolved, HostNames.portOf(uri))));
+  }
+
+  /**
+   * Where {@code host} is, as the private-network guard wants it: its address when it is a literal
+   * in any spelling, or a guarded name resolved here (so that the check and the connection see the
+   * same answer); null for a name the guard lets through, which is resolved where it is used.
+   * Fails with an {@link IllegalArgumentException} for a malformed literal, with the resolver's
+   * error, or as {@code blocked} with the message {@code whyBlocked} gives.
+   */
+  private Future<InetAddress> checkedAddress(String host, FetchGuard guard, Function<InetAddress, String> whyBlocked) {
     InetAddress literal;
     try {
       literal = HostNames.literalAddress(host);
     } catch (IllegalArgumentException e) {
-      return Future.failedFuture(new TrawlFailure(ErrorKind.INVALID_REQUEST, e.getMessage()));
+      return Future.failedFuture(e);
     }
     boolean guarded = guard.guards(host);
     if (literal == null && !guarded) {
@@ -163,9 +180,8 @@ final class Fetcher {
     Future<InetAddress> address = literal != null ? Future.succeededFuture(literal)
       : ((VertxInternal) vertx).nameResolver().resolve(host);
     return address.compose(resolved -> guarded && PrivateAddresses.isBlocked(resolved)
-      ? Future.failedFuture(blocked(host, resolved))
-      : Future.succeededFuture(SocketAddress.inetSocketAddress(new InetSocketAddress(
-        proxied ? addressOnly(resolved) : resolved, HostNames.portOf(uri)))));
+      ? Future.failedFuture(new TrawlFailure(ErrorKind.BLOCKED, whyBlocked.apply(resolved)))
+      : Future.succeededFuture(resolved));
   }
 
   /**
@@ -186,24 +202,12 @@ final class Fetcher {
    * the pages (a proxy on a private address must be listed in {@code fetch.allowPrivateHosts}).
    */
   private Future<String> proxyAddress(Proxy proxy, FetchGuard guard) {
-    InetAddress literal;
-    try {
-      literal = HostNames.literalAddress(proxy.host());
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(new TrawlFailure(ErrorKind.PROXY, "proxy " + proxy + ": " + e.getMessage()));
-    }
-    if (literal == null && !guard.guards(proxy.host())) {
-      return Future.succeededFuture(proxy.host());
-    }
-    Future<InetAddress> address = literal != null ? Future.succeededFuture(literal)
-      : ((VertxInternal) vertx).nameResolver().resolve(proxy.host());
-    return address
-      .recover(error -> Future.failedFuture(new TrawlFailure(ErrorKind.PROXY, "proxy " + proxy + ": cannot resolve "
-        + proxy.host())))
-      .compose(resolved -> guard.guards(proxy.host()) && PrivateAddresses.isBlocked(resolved)
-        ? Future.failedFuture(new TrawlFailure(ErrorKind.BLOCKED, "proxy " + proxy + " is " + resolved.getHostAddress()
-          + ", a private address (fetch.blockPrivateNetworks; list " + proxy.host() + " in fetch.allowPrivateHosts)"))
-        : Future.succeededFuture(resolved.getHostAddress()));
+    return checkedAddress(proxy.host(), guard, resolved -> "proxy " + proxy + " is " + resolved.getHostAddress()
+        + ", a private address (fetch.blockPrivateNetworks; list " + proxy.host() + " in fetch.allowPrivateHosts)")
+      .recover(error -> Future.failedFuture(error instanceof TrawlFailure ? error : new TrawlFailure(ErrorKind.PROXY,
+        "proxy " + proxy + ": " + (error instanceof IllegalArgumentException ? error.getMessage()
+          : "cannot resolve " + proxy.host()))))
+      .map(resolved -> resolved == null ? proxy.host() : resolved.getHostAddress());
   }
 
   /**
@@ -232,10 +236,6 @@ final class Fetcher {
       : Future.succeededFuture(response);
   }
 
-  private static TrawlFailure blocked(String host, InetAddress resolved) {
-    return new TrawlFailure(ErrorKind.BLOCKED, host + " is " + resolved.getHostAddress()
-      + ", a private address (fetch.blockPrivateNetworks)");
-  }
 
   private Future<HttpResponse<Buffer>> send(Exchange exchange, URI uri, String method, String body,
                                             SocketAddress server, ProxyOptions proxy) {
